@@ -1,0 +1,2 @@
+// cblas and OpenBLAS's thread controls (libopenblas-dev).
+#include <cblas.h>

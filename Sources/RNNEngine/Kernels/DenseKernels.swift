@@ -1,0 +1,27 @@
+/// The dense layer's products over all `rows = T·B` rows at once.
+enum DenseKernels {
+    /// `y = f(x · Wᵀ + b)`; x `(rows, inWidth)`, W `(outWidth, inWidth)`, y `(rows, outWidth)`.
+    static func forward(x: UnsafePointer<Float>, rows: Int, inWidth: Int, outWidth: Int,
+                        weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+                        activation: Activation, y: UnsafeMutablePointer<Float>) {
+        Gemm.sgemm(transA: false, transB: true, m: rows, n: outWidth, k: inWidth,
+                   alpha: 1, a: x, lda: inWidth, b: weight, ldb: inWidth, beta: 0, c: y, ldc: outWidth)
+        Elementwise.addBias(y, rows: rows, width: outWidth, bias: bias)
+        Elementwise.activate(activation, y, count: rows * outWidth)
+    }
+
+    /// Turns `dY` into the pre-activation gradient in place, accumulates the weight and bias
+    /// gradients, and writes `dX`.
+    static func backward(x: UnsafePointer<Float>, y: UnsafePointer<Float>, dY: UnsafeMutablePointer<Float>,
+                         rows: Int, inWidth: Int, outWidth: Int, activation: Activation,
+                         weight: UnsafePointer<Float>,
+                         dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>,
+                         dX: UnsafeMutablePointer<Float>) {
+        Elementwise.multiplyByDerivative(activation, output: y, dY, count: rows * outWidth)
+        Gemm.sgemm(transA: true, transB: false, m: outWidth, n: inWidth, k: rows,
+                   alpha: 1, a: dY, lda: outWidth, b: x, ldb: inWidth, beta: 1, c: dWeight, ldc: inWidth)
+        Elementwise.accumulateColumnSums(dY, rows: rows, width: outWidth, into: dBias)
+        Gemm.sgemm(transA: false, transB: false, m: rows, n: inWidth, k: outWidth,
+                   alpha: 1, a: dY, lda: outWidth, b: weight, ldb: inWidth, beta: 0, c: dX, ldc: inWidth)
+    }
+}

@@ -1,0 +1,129 @@
+/// The LSTM's time loop: the input projection of every step is one product before the loop,
+/// and only the recurrent product and the fused gate math run step by step.
+///
+/// Gate order i, f, g, o (PyTorch). Per step t, with `G_t` the `(B, 4H)` pre-activations:
+/// `G_t = x_t·W_ihᵀ + b_ih + b_hh + h_{t−1}·W_hhᵀ`, `c_t = f⊙c_{t−1} + i⊙g`, `h_t = o⊙tanh(c_t)`.
+enum LSTMKernels {
+    /// How often (in steps) the long loops poll the cancellation check.
+    static let cancelPollInterval = 256
+
+    struct Shape {
+        let steps: Int, batch: Int, input: Int, hidden: Int
+        var gateWidth: Int { 4 * hidden }
+    }
+
+    /// Runs the chunk forward. Writes activated gates `(T·B, 4H)`, cells `(T·B, H)` and hidden
+    /// states `(T·B, H)`; the last step's `c` and `h` rows are the final state.
+    static func forward(_ s: Shape, x: UnsafePointer<Float>,
+                        weightIH: UnsafePointer<Float>, weightHH: UnsafePointer<Float>,
+                        bias: UnsafePointer<Float>, h0: UnsafePointer<Float>, c0: UnsafePointer<Float>,
+                        gates: UnsafeMutablePointer<Float>, cells: UnsafeMutablePointer<Float>,
+                        hidden: UnsafeMutablePointer<Float>, isCancelled: () -> Bool) throws {
+        let rows = s.steps * s.batch, gw = s.gateWidth, h = s.hidden
+        Gemm.sgemm(transA: false, transB: true, m: rows, n: gw, k: s.input,
+                   alpha: 1, a: x, lda: s.input, b: weightIH, ldb: s.input, beta: 0, c: gates, ldc: gw)
+        Elementwise.addBias(gates, rows: rows, width: gw, bias: bias)
+        for t in 0..<s.steps {
+            if t % cancelPollInterval == cancelPollInterval - 1, isCancelled() { throw EngineError.cancelled }
+            let g = gates + t * s.batch * gw
+            let hPrev = t == 0 ? h0 : UnsafePointer(hidden + (t - 1) * s.batch * h)
+            let cPrev = t == 0 ? c0 : UnsafePointer(cells + (t - 1) * s.batch * h)
+            Gemm.sgemm(transA: false, transB: true, m: s.batch, n: gw, k: h,
+                       alpha: 1, a: hPrev, lda: h, b: weightHH, ldb: h, beta: 1, c: g, ldc: gw)
+            forwardStep(gates: g, cPrev: cPrev, cells: cells + t * s.batch * h,
+                        hidden: hidden + t * s.batch * h, batch: s.batch, width: h)
+        }
+    }
+
+    /// Gate activations and the cell update of one step, in place on the gate rows.
+    @inline(__always)
+    static func forwardStep(gates: UnsafeMutablePointer<Float>, cPrev: UnsafePointer<Float>,
+                            cells: UnsafeMutablePointer<Float>, hidden: UnsafeMutablePointer<Float>,
+                            batch: Int, width h: Int) {
+        for b in 0..<batch {
+            let row = gates + b * 4 * h
+            var j = 0
+            while j < h {
+                let n = min(8, h - j)
+                let i = FastMath.sigmoid(loadVector(row + j, n))
+                let f = FastMath.sigmoid(loadVector(row + h + j, n))
+                let g = FastMath.tanh(loadVector(row + 2 * h + j, n))
+                let o = FastMath.sigmoid(loadVector(row + 3 * h + j, n))
+                let c = f * loadVector(cPrev + b * h + j, n) + i * g
+                storeVector(i, row + j, n); storeVector(f, row + h + j, n)
+                storeVector(g, row + 2 * h + j, n); storeVector(o, row + 3 * h + j, n)
+                storeVector(c, cells + b * h + j, n)
+                storeVector(o * FastMath.tanh(c), hidden + b * h + j, n)
+                j += 8
+            }
+        }
+    }
+
+    /// Backpropagates through the chunk, truncated at its start (no gradient flows into `h0`,
+    /// `c0`). Overwrites `gates` with the pre-activation gradients, accumulates the weight
+    /// and bias gradients (one product each over all steps) and writes `dX`.
+    static func backward(_ s: Shape, x: UnsafePointer<Float>,
+                         weightIH: UnsafePointer<Float>, weightHH: UnsafePointer<Float>,
+                         h0: UnsafePointer<Float>, c0: UnsafePointer<Float>,
+                         gates: UnsafeMutablePointer<Float>, cells: UnsafePointer<Float>,
+                         hidden: UnsafePointer<Float>, dOut: UnsafePointer<Float>,
+                         dWeightIH: UnsafeMutablePointer<Float>, dWeightHH: UnsafeMutablePointer<Float>,
+                         dBiasIH: UnsafeMutablePointer<Float>, dBiasHH: UnsafeMutablePointer<Float>,
+                         dX: UnsafeMutablePointer<Float>, isCancelled: () -> Bool) throws {
+        let b = s.batch, h = s.hidden, gw = s.gateWidth, rows = s.steps * b
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 3 * b * h)
+        defer { scratch.deallocate() }
+        let dh = scratch, dhNext = scratch + b * h, dcNext = scratch + 2 * b * h
+        dhNext.initialize(repeating: 0, count: b * h)
+        dcNext.initialize(repeating: 0, count: b * h)
+        for t in stride(from: s.steps - 1, through: 0, by: -1) {
+            if t % cancelPollInterval == 0, t > 0, isCancelled() { throw EngineError.cancelled }
+            let step = t * b * h
+            for k in 0..<(b * h) { dh[k] = dOut[step + k] + dhNext[k] }
+            let cPrev = t == 0 ? c0 : cells + step - b * h
+            let g = gates + t * b * gw
+            backwardStep(gates: g, cPrev: cPrev, cells: cells + step, dh: dh, dcNext: dcNext, batch: b, width: h)
+            if t > 0 {
+                Gemm.sgemm(transA: false, transB: false, m: b, n: h, k: gw,
+                           alpha: 1, a: g, lda: gw, b: weightHH, ldb: h, beta: 0, c: dhNext, ldc: h)
+            }
+        }
+        // Weight gradients over all steps at once: dW_ih += dGᵀ·X, dW_hh += dG_{1…}ᵀ·H_{…T−2} + dG_0ᵀ·h0.
+        Gemm.sgemm(transA: true, transB: false, m: gw, n: s.input, k: rows,
+                   alpha: 1, a: gates, lda: gw, b: x, ldb: s.input, beta: 1, c: dWeightIH, ldc: s.input)
+        Gemm.sgemm(transA: true, transB: false, m: gw, n: h, k: rows - b,
+                   alpha: 1, a: gates + b * gw, lda: gw, b: hidden, ldb: h, beta: 1, c: dWeightHH, ldc: h)
+        Gemm.sgemm(transA: true, transB: false, m: gw, n: h, k: b,
+                   alpha: 1, a: gates, lda: gw, b: h0, ldb: h, beta: 1, c: dWeightHH, ldc: h)
+        Elementwise.accumulateColumnSums(gates, rows: rows, width: gw, into: dBiasIH)
+        Elementwise.accumulateColumnSums(gates, rows: rows, width: gw, into: dBiasHH)
+        Gemm.sgemm(transA: false, transB: false, m: rows, n: s.input, k: gw,
+                   alpha: 1, a: gates, lda: gw, b: weightIH, ldb: s.input, beta: 0, c: dX, ldc: s.input)
+    }
+
+    /// One step's gate gradients, written over the activated gates of that step.
+    /// On entry `dcNext` holds ∂L/∂c_t from step t+1; on exit ∂L/∂c_{t−1}.
+    @inline(__always)
+    static func backwardStep(gates: UnsafeMutablePointer<Float>, cPrev: UnsafePointer<Float>,
+                             cells: UnsafePointer<Float>, dh: UnsafePointer<Float>,
+                             dcNext: UnsafeMutablePointer<Float>, batch: Int, width h: Int) {
+        for b in 0..<batch {
+            let row = gates + b * 4 * h
+            var j = 0
+            while j < h {
+                let n = min(8, h - j), k = b * h + j
+                let i = loadVector(row + j, n), f = loadVector(row + h + j, n)
+                let g = loadVector(row + 2 * h + j, n), o = loadVector(row + 3 * h + j, n)
+                let tc = FastMath.tanh(loadVector(cells + k, n))
+                let dhv = loadVector(dh + k, n)
+                let dc = dhv * o * (1 - tc * tc) + loadVector(dcNext + k, n)
+                storeVector(dc * g * i * (1 - i), row + j, n)
+                storeVector(dc * loadVector(cPrev + k, n) * f * (1 - f), row + h + j, n)
+                storeVector(dc * i * (1 - g * g), row + 2 * h + j, n)
+                storeVector(dhv * tc * o * (1 - o), row + 3 * h + j, n)
+                storeVector(dc * f, dcNext + k, n)
+                j += 8
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+/// A time-distributed dense layer, `y = f(x·Wᵀ + b)`, as one product over all `T·B` rows.
+struct Dense: Sendable {
+    let inputWidth: Int
+    let units: Int
+    let activation: Activation
+
+    struct Cache: Sendable {
+        let input: Tensor   // (T, B, in)
+        let output: Tensor  // (T, B, units), after the activation
+    }
+
+    func forward(_ x: Tensor, weight: Tensor, bias: Tensor) -> (Tensor, Cache) {
+        var y = Tensor(zeros: [x.shape[0], x.shape[1], units])
+        x.values.withUnsafeBufferPointer { xp in
+            weight.values.withUnsafeBufferPointer { wp in
+                bias.values.withUnsafeBufferPointer { bp in
+                    y.values.withUnsafeMutableBufferPointer { yp in
+                        DenseKernels.forward(x: xp.baseAddress!, rows: x.rows, inWidth: inputWidth, outWidth: units,
+                                             weight: wp.baseAddress!, bias: bp.baseAddress!,
+                                             activation: activation, y: yp.baseAddress!)
+                    }
+                }
+            }
+        }
+        return (y, Cache(input: x, output: y))
+    }
+
+    /// Accumulates the weight and bias gradients into `grads[offset]` and `grads[offset + 1]`;
+    /// returns `dX`. `dZ` enters as ∂L/∂y and is turned into the pre-activation gradient in place.
+    func backward(_ dZ: inout Tensor, cache: Cache, weight: Tensor, grads: inout [Tensor], at offset: Int) -> Tensor {
+        var dX = Tensor(zeros: cache.input.shape)
+        var dWeight = grads[offset], dBias = grads[offset + 1]
+        grads[offset] = Tensor(zeros: []); grads[offset + 1] = Tensor(zeros: [])   // keep the buffers unique
+        defer { grads[offset] = dWeight; grads[offset + 1] = dBias }
+        cache.input.values.withUnsafeBufferPointer { xp in
+            cache.output.values.withUnsafeBufferPointer { yp in
+                weight.values.withUnsafeBufferPointer { wp in
+                    dZ.values.withUnsafeMutableBufferPointer { dzp in
+                        dWeight.values.withUnsafeMutableBufferPointer { dwp in
+                            dBias.values.withUnsafeMutableBufferPointer { dbp in
+                                dX.values.withUnsafeMutableBufferPointer { dxp in
+                                    DenseKernels.backward(
+                                        x: xp.baseAddress!, y: yp.baseAddress!, dY: dzp.baseAddress!,
+                                        rows: cache.input.rows, inWidth: inputWidth, outWidth: units,
+                                        activation: activation, weight: wp.baseAddress!,
+                                        dWeight: dwp.baseAddress!, dBias: dbp.baseAddress!, dX: dxp.baseAddress!)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return dX
+    }
+}

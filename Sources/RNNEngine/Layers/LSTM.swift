@@ -1,0 +1,121 @@
+/// The recurrent state of one LSTM layer: `h` and `c`, each `(B, H)`.
+public struct LSTMState: Sendable, Equatable, Codable {
+    public var h: Tensor
+    public var c: Tensor
+
+    public init(h: Tensor, c: Tensor) {
+        self.h = h
+        self.c = c
+    }
+
+    public static func zeros(batch: Int, hidden: Int) -> LSTMState {
+        LSTMState(h: Tensor(zeros: [batch, hidden]), c: Tensor(zeros: [batch, hidden]))
+    }
+}
+
+/// A PyTorch-parameterised LSTM layer (`weight_ih`, `weight_hh`, `bias_ih`, `bias_hh`; gates i, f, g, o).
+struct LSTM: Sendable {
+    let inputWidth: Int
+    let units: Int
+
+    struct Weights {
+        let weightIH: Tensor, weightHH: Tensor, biasIH: Tensor, biasHH: Tensor
+    }
+
+    struct Cache: Sendable {
+        let input: Tensor           // (T, B, in)
+        var gates: Tensor           // (T, B, 4H) activated gates
+        let cells: Tensor           // (T, B, H)
+        let hidden: Tensor          // (T, B, H): the output
+        let initial: LSTMState
+    }
+
+    func forward(_ x: Tensor, weights w: Weights, state: LSTMState,
+                 isCancelled: () -> Bool) throws -> (Tensor, LSTMState, Cache) {
+        let (steps, batch) = (x.shape[0], x.shape[1])
+        let shape = LSTMKernels.Shape(steps: steps, batch: batch, input: inputWidth, hidden: units)
+        var gates = Tensor(zeros: [steps, batch, 4 * units])
+        var cells = Tensor(zeros: [steps, batch, units])
+        var hidden = Tensor(zeros: [steps, batch, units])
+        var bias = w.biasIH
+        for i in bias.values.indices { bias.values[i] += w.biasHH.values[i] }
+        try x.values.withUnsafeBufferPointer { xp in
+            try w.weightIH.values.withUnsafeBufferPointer { wih in
+                try w.weightHH.values.withUnsafeBufferPointer { whh in
+                    try bias.values.withUnsafeBufferPointer { bp in
+                        try state.h.values.withUnsafeBufferPointer { h0 in
+                            try state.c.values.withUnsafeBufferPointer { c0 in
+                                try gates.values.withUnsafeMutableBufferPointer { gp in
+                                    try cells.values.withUnsafeMutableBufferPointer { cp in
+                                        try hidden.values.withUnsafeMutableBufferPointer { hp in
+                                            try LSTMKernels.forward(
+                                                shape, x: xp.baseAddress!, weightIH: wih.baseAddress!,
+                                                weightHH: whh.baseAddress!, bias: bp.baseAddress!,
+                                                h0: h0.baseAddress!, c0: c0.baseAddress!, gates: gp.baseAddress!,
+                                                cells: cp.baseAddress!, hidden: hp.baseAddress!,
+                                                isCancelled: isCancelled)
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let last = (steps - 1) * batch * units
+        let final = LSTMState(h: Tensor(shape: [batch, units], values: Array(hidden.values[last...])),
+                              c: Tensor(shape: [batch, units], values: Array(cells.values[last...])))
+        return (hidden, final, Cache(input: x, gates: gates, cells: cells, hidden: hidden, initial: state))
+    }
+
+    /// Backpropagation through the chunk, truncated at its start. Accumulates the four
+    /// parameter gradients (in `weight_ih, weight_hh, bias_ih, bias_hh` order); returns `dX`.
+    /// The cache's gate buffer is reused for the gate gradients, so it is taken `inout`.
+    func backward(_ dOut: Tensor, cache: inout Cache, weights w: Weights, grads: inout [Tensor], at offset: Int,
+                  isCancelled: () -> Bool) throws -> Tensor {
+        let shape = LSTMKernels.Shape(steps: dOut.shape[0], batch: dOut.shape[1], input: inputWidth, hidden: units)
+        var dX = Tensor(zeros: cache.input.shape)
+        var dWIH = grads[offset], dWHH = grads[offset + 1], dBIH = grads[offset + 2], dBHH = grads[offset + 3]
+        for i in offset..<(offset + 4) { grads[i] = Tensor(zeros: []) }   // release, so the buffers stay unique
+        defer { grads[offset] = dWIH; grads[offset + 1] = dWHH; grads[offset + 2] = dBIH; grads[offset + 3] = dBHH }
+        try cache.input.values.withUnsafeBufferPointer { xp in
+            try w.weightIH.values.withUnsafeBufferPointer { wih in
+                try w.weightHH.values.withUnsafeBufferPointer { whh in
+                    try cache.initial.h.values.withUnsafeBufferPointer { h0 in
+                        try cache.initial.c.values.withUnsafeBufferPointer { c0 in
+                            try cache.gates.values.withUnsafeMutableBufferPointer { gp in
+                                try cache.cells.values.withUnsafeBufferPointer { cp in
+                                    try cache.hidden.values.withUnsafeBufferPointer { hp in
+                                        try dOut.values.withUnsafeBufferPointer { dop in
+                                            try dWIH.values.withUnsafeMutableBufferPointer { dwih in
+                                                try dWHH.values.withUnsafeMutableBufferPointer { dwhh in
+                                                    try dBIH.values.withUnsafeMutableBufferPointer { dbih in
+                                                        try dBHH.values.withUnsafeMutableBufferPointer { dbhh in
+                                                            try dX.values.withUnsafeMutableBufferPointer { dxp in
+                                                                try LSTMKernels.backward(
+                                                                    shape, x: xp.baseAddress!, weightIH: wih.baseAddress!,
+                                                                    weightHH: whh.baseAddress!, h0: h0.baseAddress!,
+                                                                    c0: c0.baseAddress!, gates: gp.baseAddress!,
+                                                                    cells: cp.baseAddress!, hidden: hp.baseAddress!,
+                                                                    dOut: dop.baseAddress!, dWeightIH: dwih.baseAddress!,
+                                                                    dWeightHH: dwhh.baseAddress!, dBiasIH: dbih.baseAddress!,
+                                                                    dBiasHH: dbhh.baseAddress!, dX: dxp.baseAddress!,
+                                                                    isCancelled: isCancelled)
+                                                            }
+                                                        }
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return dX
+    }
+}

@@ -1,0 +1,38 @@
+/// Additive Gaussian noise, `y = x + std·ε`, while training; the identity otherwise.
+/// Its gradient is the identity either way.
+struct GaussianNoise: Sendable {
+    let std: Float
+
+    func forward(_ x: Tensor, mode: Mode, rng: inout Random) -> Tensor {
+        guard mode == .training, std > 0 else { return x }
+        var y = x
+        for i in y.values.indices { y.values[i] += std * rng.gaussian() }
+        return y
+    }
+}
+
+/// Inverted dropout: while training, each value is zeroed with probability `rate` and the
+/// survivors scaled by 1/(1 − rate), so inference needs no rescaling.
+struct Dropout: Sendable {
+    let rate: Float
+
+    /// Returns the output and the per-value scale (0 or 1/(1 − rate)) that backward reuses.
+    func forward(_ x: Tensor, mode: Mode, rng: inout Random) -> (Tensor, [Float]?) {
+        guard mode == .training, rate > 0 else { return (x, nil) }
+        let keep = 1 / (1 - rate)
+        var mask = [Float](repeating: 0, count: x.count)
+        var y = x
+        for i in mask.indices {
+            mask[i] = rng.uniform() < Double(rate) ? 0 : keep
+            y.values[i] *= mask[i]
+        }
+        return (y, mask)
+    }
+
+    func backward(_ dOut: Tensor, mask: [Float]?) -> Tensor {
+        guard let mask else { return dOut }
+        var dX = dOut
+        for i in mask.indices { dX.values[i] *= mask[i] }
+        return dX
+    }
+}

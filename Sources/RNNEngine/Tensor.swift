@@ -1,0 +1,53 @@
+/// A dense float32 tensor, contiguous and row-major.
+///
+/// Sequences are stored sequence-major, `(T, B, D)`: the `T·B` rows of width `D`
+/// form one matrix, so time-distributed layers are a single matrix product.
+public struct Tensor: Sendable, Equatable, Codable {
+    public var shape: [Int]
+    public var values: [Float]
+
+    /// A tensor with the given values; `values.count` must equal the product of `shape`.
+    public init(shape: [Int], values: [Float]) {
+        precondition(shape.allSatisfy { $0 >= 0 } && shape.reduce(1, *) == values.count,
+                     "Tensor shape \(shape) does not hold \(values.count) values")
+        self.shape = shape
+        self.values = values
+    }
+
+    /// A tensor of zeros.
+    public init(zeros shape: [Int]) {
+        self.init(shape: shape, values: [Float](repeating: 0, count: shape.reduce(1, *)))
+    }
+
+    public var count: Int { values.count }
+
+    /// Number of rows when the last dimension is the row width (`T·B` for `(T, B, D)`).
+    public var rows: Int { shape.count <= 1 ? 1 : shape.dropLast().reduce(1, *) }
+
+    /// Width of the last dimension.
+    public var width: Int { shape.last ?? 1 }
+
+    /// Sets every value to zero, keeping the storage.
+    public mutating func zero() {
+        values.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+    }
+
+    /// The half-open range of time steps `[start, end)` of a `(T, B, D)` tensor.
+    public func steps(_ range: Range<Int>) -> Tensor {
+        precondition(shape.count == 3 && range.lowerBound >= 0 && range.upperBound <= shape[0])
+        let stride = shape[1] * shape[2]
+        return Tensor(shape: [range.count, shape[1], shape[2]],
+                      values: Array(values[(range.lowerBound * stride)..<(range.upperBound * stride)]))
+    }
+
+    /// Joins `(T_i, B, D)` tensors along time.
+    public static func concatenatingSteps(_ parts: [Tensor]) -> Tensor {
+        precondition(!parts.isEmpty)
+        let b = parts[0].shape[1], d = parts[0].shape[2]
+        precondition(parts.allSatisfy { $0.shape.count == 3 && $0.shape[1] == b && $0.shape[2] == d })
+        var values: [Float] = []
+        values.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        for part in parts { values.append(contentsOf: part.values) }
+        return Tensor(shape: [parts.reduce(0) { $0 + $1.shape[0] }, b, d], values: values)
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import COpenBLAS
+import Synchronization
+
+/// The process-wide worker thread count.
+///
+/// One decision for the whole engine: the caller sets a count (default: the number of
+/// cores); it is applied to OpenBLAS explicitly and bounds any parallel work of our own.
+/// OpenBLAS partitions a product the same way for the same count, so results are
+/// bit-identical run to run for a given count (not across counts).
+public enum Threads {
+    private static let current = Atomic<Int>(0)
+
+    /// The number of cores this process may use.
+    public static var available: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
+    /// The count in force (the number of cores until `set` is called).
+    public static var count: Int {
+        let n = current.load(ordering: .relaxed)
+        return n == 0 ? available : n
+    }
+
+    /// Sets the worker thread count for OpenBLAS and the engine.
+    public static func set(_ n: Int) throws {
+        guard (1...256).contains(n) else { throw EngineError.invalidThreadCount(n) }
+        openblas_set_num_threads(Int32(n))
+        current.store(n, ordering: .relaxed)
+    }
+
+    /// Applies the default (or the current) count once, before the first product.
+    public static func applyDefaultIfUnset() {
+        if current.load(ordering: .relaxed) == 0 { try? set(available) }
+    }
+
+    /// The kernel set OpenBLAS chose for this CPU (e.g. "Cooperlake").
+    public static var blasCore: String {
+        guard let name = openblas_get_corename() else { return "unknown" }
+        return String(cString: name)
+    }
+}

@@ -1,0 +1,2 @@
+import RNNEngine
+print(Threads.blasCore)

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+@testable import RNNEngine
+
+@Suite struct GemmTests {
+    struct Case: Sendable, CustomStringConvertible {
+        let transA: Bool, transB: Bool, m: Int, n: Int, k: Int, beta: Float
+        var description: String { "\(transA ? "T" : "N")\(transB ? "T" : "N") \(m)x\(n)x\(k) β=\(beta)" }
+    }
+
+    @Test(arguments: [
+        Case(transA: false, transB: false, m: 7, n: 5, k: 3, beta: 0),
+        Case(transA: false, transB: true, m: 33, n: 64, k: 17, beta: 1),
+        Case(transA: true, transB: false, m: 12, n: 9, k: 40, beta: 0.5),
+        Case(transA: true, transB: true, m: 1, n: 1, k: 1, beta: 0),
+        Case(transA: false, transB: true, m: 300, n: 256, k: 64, beta: 1),
+    ])
+    func blasMatchesNaiveReference(_ c: Case) {
+        let a = randomTensor(c.transA ? [c.k, c.m] : [c.m, c.k], seed: 1)
+        let b = randomTensor(c.transB ? [c.n, c.k] : [c.k, c.n], seed: 2)
+        let start = randomTensor([c.m, c.n], seed: 3)
+        var fast = start, slow = start
+        let lda = c.transA ? c.m : c.k, ldb = c.transB ? c.k : c.n
+        a.values.withUnsafeBufferPointer { ap in
+            b.values.withUnsafeBufferPointer { bp in
+                fast.values.withUnsafeMutableBufferPointer { cp in
+                    Gemm.sgemm(transA: c.transA, transB: c.transB, m: c.m, n: c.n, k: c.k, alpha: 1,
+                               a: ap.baseAddress!, lda: lda, b: bp.baseAddress!, ldb: ldb,
+                               beta: c.beta, c: cp.baseAddress!, ldc: c.n)
+                }
+                slow.values.withUnsafeMutableBufferPointer { cp in
+                    Gemm.naive(transA: c.transA, transB: c.transB, m: c.m, n: c.n, k: c.k, alpha: 1,
+                               a: ap.baseAddress!, lda: lda, b: bp.baseAddress!, ldb: ldb,
+                               beta: c.beta, c: cp.baseAddress!, ldc: c.n)
+                }
+            }
+        }
+        #expect(relativeError(fast.values, slow.values) < 1e-5)
+    }
+}
+
+@Suite struct FastMathTests {
+    /// Every 1/64 from −30 to 30: the fast functions stay within a few float ulps of libm.
+    @Test func matchesLibmAcrossTheRange() {
+        var worstExp = 0.0, worstSigmoid = 0.0, worstTanh = 0.0
+        for step in -1920...1920 {
+            let x = Float(step) / 64
+            let e = Foundation.exp(Double(x))
+            if x < 80 { worstExp = max(worstExp, abs(Double(FastMath.exp(x)) - e) / e) }
+            worstSigmoid = max(worstSigmoid, abs(Double(FastMath.sigmoid(x)) - 1 / (1 + Foundation.exp(-Double(x)))))
+            worstTanh = max(worstTanh, abs(Double(FastMath.tanh(x)) - Foundation.tanh(Double(x))))
+        }
+        #expect(worstExp < 5e-7)
+        #expect(worstSigmoid < 3e-7)
+        #expect(worstTanh < 5e-7)
+    }
+
+    @Test func saturatesWithoutOverflow() {
+        #expect(FastMath.tanh(1e6) == 1)
+        #expect(FastMath.tanh(-1e6) == -1)
+        #expect(FastMath.sigmoid(-1e6) >= 0 && FastMath.sigmoid(-1e6) < 1e-30)
+        #expect(FastMath.sigmoid(1e6) == 1)
+        #expect(FastMath.exp(-1000).isFinite && FastMath.exp(1000).isFinite)
+    }
+}
