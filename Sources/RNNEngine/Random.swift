@@ -85,8 +85,17 @@ public struct Random: Sendable, Codable, Equatable {
         return (radius * Foundation.cos(angle), radius * Foundation.sin(angle))
     }
 
-    /// Fills `values` with `mean + std · N(0, 1)`.
+    /// Fills `values` with `mean + std · N(0, 1)` (the fast vectorised sampler).
     public mutating func fillGaussian(_ values: inout [Float], mean: Float = 0, std: Float = 1) {
-        for i in values.indices { values[i] = mean + std * gaussian() }
+        for i in values.indices { values[i] = mean }
+        addGaussian(to: &values, std: std)
+    }
+
+    /// Adds `std · N(0, 1)` to every value (the fast vectorised sampler; draws in blocks of 16).
+    public mutating func addGaussian(to values: inout [Float], std: Float) {
+        values.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            GaussianKernels.addGaussian(to: base, count: buffer.count, std: std, rng: &self)
+        }
     }
 }

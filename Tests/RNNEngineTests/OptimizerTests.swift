@@ -191,3 +191,33 @@ import Testing
         #expect(u.allSatisfy { $0 >= 0 && $0 < 1 })
     }
 }
+
+@Suite struct GaussianKernelTests {
+    @Test func logAndSinCosAreAccurate() {
+        var worstLog = 0.0, worstTrig = 0.0
+        for i in 1...4096 {
+            let x = Float(i) / 4096
+            let v = GaussianKernels.log(SIMD8<Float>(repeating: x))[0]
+            worstLog = max(worstLog, abs(Double(v) - Foundation.log(Double(x))))
+            let t = Float(i - 1) / 4096
+            let (s, c) = GaussianKernels.sinCosOfTurns(SIMD8<Float>(repeating: t))
+            worstTrig = max(worstTrig, abs(Double(s[0]) - sin(2 * .pi * Double(t))),
+                            abs(Double(c[0]) - cos(2 * .pi * Double(t))))
+        }
+        #expect(worstLog < 1e-6)
+        #expect(worstTrig < 1e-6)
+    }
+
+    @Test func tailsAndQuartilesAreGaussian() {
+        var rng = Random(seed: 9)
+        var values = [Float](repeating: 0, count: 100_003)          // not a multiple of 16
+        rng.fillGaussian(&values)
+        let sorted = values.sorted()
+        func quantile(_ q: Double) -> Float { sorted[Int(q * Double(sorted.count))] }
+        #expect(abs(quantile(0.5)) < 0.02)
+        #expect(abs(quantile(0.75) - 0.6745) < 0.02)                // N(0,1) quartile
+        #expect(abs(quantile(0.975) - 1.96) < 0.04)
+        #expect(abs(quantile(0.025) + 1.96) < 0.04)
+        #expect(sorted.last! > 3.5 && sorted.first! < -3.5)
+    }
+}

@@ -7,9 +7,15 @@ public enum FastMath {
 
     @inline(__always)
     public static func exp(_ x: Vector) -> Vector {
-        let x = x.clamped(lowerBound: Vector(repeating: -87.3), upperBound: Vector(repeating: 88.3))
-        // n = round(x / ln 2); r = x − n·ln 2 in two parts for accuracy.
-        let n = (x * 1.442_695_04 + 0.5).rounded(.down)
+        // Clamp so 2^n stays a normal float; written with `replacing` because the generic
+        // `clamped`/`rounded` of SIMD types are not specialised into vector instructions.
+        var x = x.replacing(with: 88.3, where: x .> 88.3)
+        x = x.replacing(with: -87.3, where: x .< -87.3)
+        // n = round(x / ln 2) by the 1.5·2²³ trick: the sum's low mantissa bits hold n.
+        let shifted = x * 1.442_695_04 + 12_582_912
+        let n = shifted - 12_582_912
+        let integer = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
+        // r = x − n·ln 2 in two parts for accuracy; |r| ≤ ln 2 / 2.
         var r = x - n * 0.693_359_375
         r = r - n * -2.121_944_4e-4
         var p = Vector(repeating: 1.987_569_15e-4)
@@ -20,8 +26,7 @@ public enum FastMath {
         p = p * r + 5.000_000_1e-1
         p = p * r * r + r + 1
         // 2^n through the exponent bits.
-        let bits = (SIMD8<Int32>(truncatingIfNeeded: SIMD8<Int32>(n, rounding: .towardZero)) &+ 127) &<< 23
-        return p * unsafeBitCast(bits, to: Vector.self)
+        return p * unsafeBitCast((integer &+ 127) &<< 23, to: Vector.self)
     }
 
     @inline(__always)

@@ -6,7 +6,7 @@ struct GaussianNoise: Sendable {
     func forward(_ x: Tensor, mode: Mode, rng: inout Random) -> Tensor {
         guard mode == .training, std > 0 else { return x }
         var y = x
-        for i in y.values.indices { y.values[i] += std * rng.gaussian() }
+        rng.addGaussian(to: &y.values, std: std)
         return y
     }
 }
