@@ -1,82 +1,103 @@
-// The article's workload timed in rnnlab's engine: B sequences × L steps, the seed model,
-// Adam with per-tensor clipping at 1.0, K chunks per epoch with the state carried.
-// Prints one JSON line per timed epoch and a summary line, like scripts/peers/torch_seed.py.
+// rnnlab-bench: the side-by-side benchmark of SPEC's reference workload.
+//
+//   rnnlab-bench [--quick] [--splits 1,10,100] [--epochs N] [--sequences B] [--length L]
+//                [--threads N] [--peer PYTHON --peer-script PATH] [--peer-runs 2]
+//   rnnlab-bench --child --splits K …   (one measurement in this process; used by the above)
+//
+// Each measurement runs in its own process (so peak RSS is per K), rnnlab and the PyTorch
+// peer alternating; the peer runs `--peer-runs` times per K and its fastest median counts.
 import Foundation
 import RNNEngine
 
-struct Options {
-    var sequences = 15, length = 20_000, splits = 1, epochs = 3, threads = Threads.available, window = 128
+enum BenchError: Error { case usage(String), child(String) }
 
-    init(arguments: [String]) throws {
-        var it = arguments.makeIterator()
-        while let flag = it.next() {
-            guard let text = it.next(), let value = Int(text), value > 0 else {
-                throw BenchError.usage("\(flag) needs a positive integer")
-            }
-            switch flag {
-            case "--sequences": sequences = value
-            case "--length": length = value
-            case "--splits": splits = value
-            case "--epochs": epochs = value
-            case "--threads": threads = value
-            case "--window": window = value
-            default: throw BenchError.usage("unknown option \(flag)")
-            }
-        }
-        guard splits <= length else { throw BenchError.usage("--splits \(splits) exceeds --length \(length)") }
-    }
+struct Measurement {
+    var seconds: Double
+    var peakMB: Double
+    var gflop: Double?
 }
 
-enum BenchError: Error { case usage(String) }
-
-func peakResidentMegabytes() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_maxrss) / 1024
+/// Runs a command, echoing nothing, and parses its last JSON line.
+func measure(_ command: [String]) throws -> Measurement {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: command[0])
+    process.arguments = Array(command.dropFirst())
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
+    guard process.terminationStatus == 0, let last = lines.last,
+          let json = try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any],
+          let seconds = json["median_seconds"] as? Double, let peak = json["peak_rss_mb"] as? Double
+    else { throw BenchError.child("\(command.joined(separator: " ")) failed (exit \(process.terminationStatus))") }
+    return Measurement(seconds: seconds, peakMB: peak, gflop: json["gflop_per_epoch"] as? Double)
 }
 
-func run(_ o: Options) throws {
-    try Threads.set(o.threads)
-    var initRng = Random(masterSeed: 0, purpose: .initialization)
-    var noise = Random(masterSeed: 0, purpose: .noise)
-    var model = try Model(spec: .seed(outputWidth: 2), inputWidth: o.window, rng: &initRng)
-    var optimizer = try Optimizer(config: OptimizerConfig(kind: .adam), parameters: model.parameters)
-    // Synthetic inputs and targets of the real shapes and scales (speed only).
-    var dataRng = Random(masterSeed: 0, purpose: .data)
-    var x = Tensor(zeros: [o.length, o.sequences, o.window])
-    dataRng.fillGaussian(&x.values, std: 0.015)
-    var y = Tensor(zeros: [o.length, o.sequences, 2])
-    dataRng.fillGaussian(&y.values, std: 0.02)
-    let chunks = (0..<o.splits).map { ($0 * o.length / o.splits)..<(($0 + 1) * o.length / o.splits) }
-    let inputs = chunks.map { x.steps($0) }, targets = chunks.map { y.steps($0) }
-    x = Tensor(zeros: [0]); y = Tensor(zeros: [0])
+func format(_ value: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }
 
-    var times: [Double] = []
-    for epoch in 0...o.epochs {
-        let start = Date()
-        var state = model.zeroState
-        for (input, target) in zip(inputs, targets) {
-            var pass = try model.forward(input, state: state, mode: .training, rng: &noise)
-            guard let loss = try MeanSquaredError.evaluate(prediction: pass.output, target: target, mask: nil) else { continue }
-            var grads = model.zeroGradients()
-            _ = try model.backward(loss.gradient, cache: &pass.cache, gradients: &grads)
-            Clipping.apply(.norm(1), to: &grads)
-            optimizer.apply(grads, to: &model.parameters)
-            state = pass.state
+func orchestrate(_ arguments: [String]) throws {
+    var splits = [1, 10, 100], epochs = 3, sequences = 15, length = 20_000, threads = Threads.available
+    var peer: String?, peerScript: String?, peerRuns = 2
+    var it = arguments.makeIterator()
+    while let flag = it.next() {
+        func value() throws -> String {
+            guard let v = it.next() else { throw BenchError.usage("\(flag) needs a value") }
+            return v
         }
-        let seconds = Date().timeIntervalSince(start)
-        if epoch > 0 {                                   // epoch 0 is the warm-up
-            times.append(seconds)
-            print("{\"epoch\": \(epoch), \"seconds\": \(seconds)}")
+        func integer() throws -> Int {
+            guard let v = Int(try value()), v > 0 else { throw BenchError.usage("\(flag) needs a positive integer") }
+            return v
+        }
+        switch flag {
+        case "--quick": length = 2_000; epochs = 3
+        case "--splits":
+            splits = try value().split(separator: ",").map {
+                guard let k = Int($0), k > 0 else { throw BenchError.usage("--splits takes a list like 1,10,100") }
+                return k
+            }
+        case "--epochs": epochs = try integer()
+        case "--sequences": sequences = try integer()
+        case "--length": length = try integer()
+        case "--threads": threads = try integer()
+        case "--peer": peer = try value()
+        case "--peer-script": peerScript = try value()
+        case "--peer-runs": peerRuns = try integer()
+        default: throw BenchError.usage("unknown option \(flag)")
         }
     }
-    let median = times.sorted()[times.count / 2]
-    print("{\"median_seconds\": \(median), \"peak_rss_mb\": \(peakResidentMegabytes()), \"threads\": \(o.threads), "
-          + "\"splits\": \(o.splits), \"blas_core\": \"\(Threads.blasCore)\"}")
+    let me = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+    let shape = ["--sequences", "\(sequences)", "--length", "\(length)", "--epochs", "\(epochs)", "--threads", "\(threads)"]
+    print("workload: \(sequences) sequences × \(length) steps, model seed (128 features → 2 outputs), adam, clip norm 1.0; "
+          + "\(threads) threads; median of \(epochs) epochs after a warm-up; OpenBLAS core \(Threads.blasCore)")
+    print("")
+    print("| K | rnnlab s/epoch | PyTorch s/epoch (best of \(peerRuns)) | rnnlab / PyTorch | rnnlab GFLOP/s | rnnlab peak RSS | PyTorch peak RSS |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for k in splits {
+        let ours = try measure([me, "--child", "--splits", "\(k)"] + shape)
+        var theirs: Measurement?
+        if let peer, let peerScript {
+            for _ in 0..<peerRuns {
+                let run = try measure([peer, peerScript, "--splits", "\(k)"] + shape)
+                if theirs == nil || run.seconds < theirs!.seconds { theirs = run }
+            }
+        }
+        let gflops = ours.gflop.map { format($0 / ours.seconds, 0) } ?? "–"
+        print("| \(k) | \(format(ours.seconds)) | \(theirs.map { format($0.seconds) } ?? "–") | "
+              + "\(theirs.map { format(ours.seconds / $0.seconds) } ?? "–") | \(gflops) | "
+              + "\(format(ours.peakMB, 0)) MB | \(theirs.map { format($0.peakMB, 0) + " MB" } ?? "–") |")
+    }
 }
 
 do {
-    try run(Options(arguments: Array(CommandLine.arguments.dropFirst())))
+    var arguments = Array(CommandLine.arguments.dropFirst())
+    if arguments.first == "--child" {
+        arguments.removeFirst()
+        try runWorkload(WorkloadOptions(arguments: arguments))
+    } else {
+        try orchestrate(arguments)
+    }
 } catch BenchError.usage(let message) {
     FileHandle.standardError.write(Data("rnnlab-bench: \(message)\n".utf8))
     exit(2)
