@@ -1,8 +1,10 @@
+import Foundation
+
 /// A dense float32 tensor, contiguous and row-major.
 ///
 /// Sequences are stored sequence-major, `(T, B, D)`: the `T·B` rows of width `D`
 /// form one matrix, so time-distributed layers are a single matrix product.
-public struct Tensor: Sendable, Equatable, Codable {
+public struct Tensor: Sendable, Equatable {
     public var shape: [Int]
     public var values: [Float]
 
@@ -35,6 +37,7 @@ public struct Tensor: Sendable, Equatable, Codable {
     /// The half-open range of time steps `[start, end)` of a `(T, B, D)` tensor.
     public func steps(_ range: Range<Int>) -> Tensor {
         precondition(shape.count == 3 && range.lowerBound >= 0 && range.upperBound <= shape[0])
+        if range == 0..<shape[0] { return self }      // the whole sequence: share the storage
         let stride = shape[1] * shape[2]
         return Tensor(shape: [range.count, shape[1], shape[2]],
                       values: Array(values[(range.lowerBound * stride)..<(range.upperBound * stride)]))
@@ -49,5 +52,49 @@ public struct Tensor: Sendable, Equatable, Codable {
         values.reserveCapacity(parts.reduce(0) { $0 + $1.count })
         for part in parts { values.append(contentsOf: part.values) }
         return Tensor(shape: [parts.reduce(0) { $0 + $1.shape[0] }, b, d], values: values)
+    }
+}
+
+/// Tensors encode their values as the base64 of their little-endian float32 bytes: exact
+/// (bit for bit, NaN payloads included) and compact, for checkpoints.
+extension Tensor: Codable {
+    private enum CodingKeys: String, CodingKey { case shape, data }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let shape = try container.decode([Int].self, forKey: .shape)
+        let text = try container.decode(String.self, forKey: .data)
+        guard let bytes = Data(base64Encoded: text), bytes.count % 4 == 0 else {
+            throw DecodingError.dataCorruptedError(forKey: .data, in: container, debugDescription: "not base64 float32 data")
+        }
+        let values = stride(from: 0, to: bytes.count, by: 4).map { offset -> Float in
+            var bits: UInt32 = 0
+            for k in 0..<4 { bits |= UInt32(bytes[bytes.startIndex + offset + k]) << (8 * k) }
+            return Float(bitPattern: bits)
+        }
+        var count = 1
+        for dimension in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            guard dimension >= 0, !overflow else {
+                throw DecodingError.dataCorruptedError(forKey: .shape, in: container, debugDescription: "invalid shape \(shape)")
+            }
+            count = product
+        }
+        guard count == values.count else {
+            throw DecodingError.dataCorruptedError(forKey: .data, in: container,
+                                                   debugDescription: "shape \(shape) needs \(count) values, found \(values.count)")
+        }
+        self.init(shape: shape, values: values)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(shape, forKey: .shape)
+        var bytes = Data(capacity: values.count * 4)
+        for value in values {
+            let bits = value.bitPattern.littleEndian
+            withUnsafeBytes(of: bits) { bytes.append(contentsOf: $0) }
+        }
+        try container.encode(bytes.base64EncodedString(), forKey: .data)
     }
 }

@@ -14,7 +14,7 @@ public struct Optimizer: Codable, Sendable, Equatable {
     /// Number of steps taken.
     public private(set) var step: Int
     /// Per-slot, per-parameter state (sgd: velocity; rmsprop: a; adam: m, v; adagrad: a; adadelta: a, b).
-    public private(set) var slots: [[[Float]]]
+    public private(set) var slots: [[Tensor]]
 
     /// A fresh optimizer for parameters of the given shapes.
     public init(config: OptimizerConfig, parameters: [Tensor]) throws {
@@ -23,7 +23,9 @@ public struct Optimizer: Codable, Sendable, Equatable {
         step = 0
         let slotCount = config.kind == .adam || config.kind == .adadelta ? 2 : 1
         let start = Float(config.kind == .adagrad ? config.initialAccumulator : 0)
-        slots = (0..<slotCount).map { _ in parameters.map { [Float](repeating: start, count: $0.count) } }
+        slots = (0..<slotCount).map { _ in
+            parameters.map { Tensor(shape: $0.shape, values: [Float](repeating: start, count: $0.count)) }
+        }
     }
 
     /// The learning rate, which a schedule may lower between steps.
@@ -44,15 +46,15 @@ public struct Optimizer: Codable, Sendable, Equatable {
             case .sgd:
                 let mu = Float(c.momentum)
                 for i in g.indices {
-                    let v = mu * slots[0][p][i] - lr * g[i]
-                    slots[0][p][i] = v
+                    let v = mu * slots[0][p].values[i] - lr * g[i]
+                    slots[0][p].values[i] = v
                     parameters[p].values[i] += c.nesterov ? mu * v - lr * g[i] : v
                 }
             case .rmsprop:
                 let rho = Float(c.rho)
                 for i in g.indices {
-                    let a = rho * slots[0][p][i] + (1 - rho) * g[i] * g[i]
-                    slots[0][p][i] = a
+                    let a = rho * slots[0][p].values[i] + (1 - rho) * g[i] * g[i]
+                    slots[0][p].values[i] = a
                     parameters[p].values[i] -= lr * g[i] / (a + eps).squareRoot()
                 }
             case .adam:
@@ -61,25 +63,25 @@ public struct Optimizer: Codable, Sendable, Equatable {
                 let alpha = Float(c.learningRate * (1 - Foundation.pow(c.beta2, t)).squareRoot()
                                   / (1 - Foundation.pow(c.beta1, t)))
                 for i in g.indices {
-                    let m = b1 * slots[0][p][i] + (1 - b1) * g[i]
-                    let v = b2 * slots[1][p][i] + (1 - b2) * g[i] * g[i]
-                    slots[0][p][i] = m
-                    slots[1][p][i] = v
+                    let m = b1 * slots[0][p].values[i] + (1 - b1) * g[i]
+                    let v = b2 * slots[1][p].values[i] + (1 - b2) * g[i] * g[i]
+                    slots[0][p].values[i] = m
+                    slots[1][p].values[i] = v
                     parameters[p].values[i] -= alpha * m / (v.squareRoot() + eps)
                 }
             case .adagrad:
                 for i in g.indices {
-                    let a = slots[0][p][i] + g[i] * g[i]
-                    slots[0][p][i] = a
+                    let a = slots[0][p].values[i] + g[i] * g[i]
+                    slots[0][p].values[i] = a
                     parameters[p].values[i] -= lr * g[i] / (a + eps).squareRoot()
                 }
             case .adadelta:
                 let rho = Float(c.rho)
                 for i in g.indices {
-                    let a = rho * slots[0][p][i] + (1 - rho) * g[i] * g[i]
-                    let d = -(slots[1][p][i] + eps).squareRoot() / (a + eps).squareRoot() * g[i]
-                    slots[0][p][i] = a
-                    slots[1][p][i] = rho * slots[1][p][i] + (1 - rho) * d * d
+                    let a = rho * slots[0][p].values[i] + (1 - rho) * g[i] * g[i]
+                    let d = -(slots[1][p].values[i] + eps).squareRoot() / (a + eps).squareRoot() * g[i]
+                    slots[0][p].values[i] = a
+                    slots[1][p].values[i] = rho * slots[1][p].values[i] + (1 - rho) * d * d
                     parameters[p].values[i] += lr * d
                 }
             }

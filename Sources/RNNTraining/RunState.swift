@@ -1,0 +1,81 @@
+import Foundation
+import RNNEngine
+
+/// Everything needed to go on training exactly (SPEC §4): weights, optimizer slots and step
+/// count, clipping, both schedules, the noise stream, the thread count, the run's name and
+/// epoch count. A plain value: serialise it, restore it in another process, and training
+/// continues bit for bit as if it had never stopped.
+public struct RunState: Codable, Sendable, Equatable {
+    /// Bumped when the encoding changes incompatibly.
+    public static let formatVersion = 1
+
+    public var formatVersion = RunState.formatVersion
+    public var runName: String
+    public var masterSeed: UInt64
+    public var modelSpec: ModelSpec
+    public var inputWidth: Int
+    public var parameters: [Tensor]
+    public var optimizer: Optimizer
+    public var clip: ClipSetting
+    public var splitSchedule: SplitSchedule
+    public var lrSchedule: LRPlateau?
+    /// The stream noise and dropout layers draw from.
+    public var noiseRandom: Random
+    public var threads: Int
+    /// Epochs completed in this run.
+    public var epochsCompleted: Int
+    /// The best monitored loss of the run and the epoch it was reached (for `RUN@best`).
+    public var bestLoss: Double?
+    public var bestEpoch: Int?
+
+    /// A new run from a model with fresh optimizer and schedule state.
+    public init(runName: String, masterSeed: UInt64, model: Model, optimizer: OptimizerConfig,
+                clip: ClipSetting = .off, splitSchedule: SplitSchedule, lrSchedule: LRPlateau? = nil,
+                threads: Int = Threads.available) throws {
+        try clip.validate()
+        self.runName = runName
+        self.masterSeed = masterSeed
+        modelSpec = model.spec
+        inputWidth = model.inputWidth
+        parameters = model.parameters
+        self.optimizer = try Optimizer(config: optimizer, parameters: model.parameters)
+        self.clip = clip
+        self.splitSchedule = splitSchedule
+        self.lrSchedule = lrSchedule
+        noiseRandom = Random(masterSeed: masterSeed, purpose: .noise)
+        self.threads = threads
+        epochsCompleted = 0
+    }
+
+    /// The model these weights belong to.
+    public func model() throws -> Model {
+        var rng = Random(seed: 0)     // the initial values are replaced at once
+        var model = try Model(spec: modelSpec, inputWidth: inputWidth, rng: &rng)
+        guard model.parameters.map(\.shape) == parameters.map(\.shape) else {
+            throw TrainingError.unreadableState("its weights do not fit the model '\(modelSpec.text)'")
+        }
+        model.parameters = parameters
+        return model
+    }
+
+    /// The state as bytes (JSON; tensors as base64 of their float32 bytes: exact).
+    public func serialized() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(self)
+    }
+
+    /// A state from `serialized()` bytes.
+    public static func deserialized(_ data: Data) throws -> RunState {
+        let state: RunState
+        do {
+            state = try JSONDecoder().decode(RunState.self, from: data)
+        } catch {
+            throw TrainingError.unreadableState("\(error)")
+        }
+        guard state.formatVersion <= formatVersion else {
+            throw TrainingError.unreadableState("it was written by a newer rnnlab (format \(state.formatVersion))")
+        }
+        return state
+    }
+}

@@ -1,0 +1,47 @@
+/// The metrics of one epoch (SPEC §4 columns plus the validation loss).
+public struct EpochMetrics: Codable, Sendable, Equatable {
+    /// Numbered from 1 across the whole run.
+    public var epoch: Int
+    /// Mean squared error over every unmasked training element of the epoch.
+    public var loss: Double
+    public var validationLoss: Double?
+    public var splits: Int
+    public var learningRate: Double
+    /// The global gradient norm before clipping, mean and max over the epoch's steps.
+    public var gradNormMean: Double
+    public var gradNormMax: Double
+    public var seconds: Double
+
+    /// The loss the schedules monitor: validation when on, else training.
+    public var monitored: Double { validationLoss ?? loss }
+}
+
+/// Progress for the front end; the trainer prints nothing.
+public enum TrainingEvent: Sendable {
+    case epochStarted(epoch: Int, splits: Int)
+    case chunkFinished(epoch: Int, chunk: Int, of: Int, runningLoss: Double?)
+    case epochFinished(EpochMetrics)
+    case splitsChanged(epoch: Int, from: Int, to: Int)
+    case learningRateChanged(epoch: Int, from: Double, to: Double)
+}
+
+/// How a `train` ended. Divergence and interruption are results, not errors.
+public enum RunStatus: String, Codable, Sendable {
+    case finished, diverged, interrupted
+}
+
+/// Why a finished `train` stopped before its epoch count, if it did.
+public enum StopReason: Sendable, Equatable {
+    case epochsDone
+    case reachedTarget(loss: Double)
+    case earlyStopped(patience: Int)
+}
+
+public struct TrainingResult: Sendable {
+    public var status: RunStatus
+    public var stopReason: StopReason
+    /// The epochs completed by this call.
+    public var epochs: [EpochMetrics]
+    /// Where training diverged: the run's epoch number and the chunk (from 1).
+    public var divergedAt: (epoch: Int, chunk: Int)?
+}

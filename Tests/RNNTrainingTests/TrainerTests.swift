@@ -1,0 +1,188 @@
+import Foundation
+import RNNEngine
+import Testing
+@testable import RNNTraining
+
+@Suite struct TrainerTests {
+    /// One epoch at K = 4 equals four chunk steps done by hand with the engine.
+    @Test func oneEpochEqualsFourHandMadeChunkSteps() throws {
+        let data = try sampleData(length: 30)
+        let start = try newRun(splits: SplitSchedule(splits: [4]))
+        var trainer = try Trainer(state: start, data: data)
+        let result = try trainer.train(epochs: 1)
+        #expect(result.status == .finished && result.epochs.count == 1)
+
+        var model = try start.model()
+        var optimizer = start.optimizer
+        var rng = start.noiseRandom
+        var state = model.zeroState
+        var sum = 0.0, count = 0
+        for range in [0..<7, 7..<15, 15..<22, 22..<30] {            // ⌊i·30/4⌋
+            var pass = try model.forward(data.inputs.steps(range), state: state, mode: .training, rng: &rng)
+            let loss = try #require(try MeanSquaredError.evaluate(prediction: pass.output, target: data.targets.steps(range),
+                                                                  mask: nil))
+            var grads = model.zeroGradients()
+            _ = try model.backward(loss.gradient, cache: &pass.cache, gradients: &grads)
+            Clipping.apply(.norm(1), to: &grads)
+            optimizer.apply(grads, to: &model.parameters)
+            state = pass.state
+            sum += loss.sumOfSquares
+            count += loss.count
+        }
+        #expect(trainer.currentModel.parameters == model.parameters)
+        #expect(trainer.state.optimizer == optimizer)
+        #expect(result.epochs[0].loss == sum / Double(count))
+        #expect(result.epochs[0].splits == 4)
+    }
+
+    @Test func trainingLowersTheLoss() throws {
+        var trainer = try Trainer(state: try newRun(lr: 0.01, splits: SplitSchedule(splits: [3])), data: try sampleData())
+        let result = try trainer.train(epochs: 30)
+        #expect(result.epochs.count == 30)
+        #expect(result.epochs.last!.loss < 0.5 * result.epochs.first!.loss)
+        #expect(trainer.state.epochsCompleted == 30)
+        #expect(result.epochs.map(\.epoch) == Array(1...30))
+    }
+
+    /// N epochs straight equal k epochs, serialise, restore in a fresh trainer, N − k more —
+    /// bit for bit, mid-schedule, with noise layers, clipping and an LR schedule.
+    @Test(arguments: [1, 4, 7])
+    func resumeThroughBytesIsExact(k: Int) throws {
+        let data = try sampleData(validationTail: 10)
+        let start = try newRun(splits: SplitSchedule(splits: [6, 3, 2, 1], patience: 2),
+                               lrSchedule: LRPlateau(factor: 0.5, patience: 2, minDelta: 0))
+        var straight = try Trainer(state: start, data: data)
+        let all = try straight.train(epochs: 10)
+
+        var first = try Trainer(state: start, data: data)
+        let head = try first.train(epochs: k)
+        let bytes = try first.state.serialized()
+        var second = try Trainer(state: try RunState.deserialized(bytes), data: data)
+        let tail = try second.train(epochs: 10 - k)
+
+        #expect(second.state.parameters == straight.state.parameters)
+        #expect(second.state == straight.state)
+        let losses = (head.epochs + tail.epochs).map(\.loss)
+        #expect(losses == all.epochs.map(\.loss))
+        #expect(Set(all.epochs.map(\.splits)).count > 1, "the schedule should move within 10 epochs")
+    }
+
+    @Test func absurdLearningRateDivergesAndKeepsTheLastGoodWeights() throws {
+        let data = try sampleData()
+        var trainer = try Trainer(state: try newRun(optimizer: .sgd, lr: 1e30, clip: .off,
+                                                    splits: SplitSchedule(splits: [5])), data: data)
+        var steps: [[Tensor]] = []
+        let result = try trainer.train(epochs: 3, onEvent: { _ in })
+        #expect(result.status == .diverged)
+        let at = try #require(result.divergedAt)
+        #expect(at.epoch >= 1 && (1...5).contains(at.chunk))
+        let weights = trainer.state.parameters
+        #expect(weights.allSatisfy { $0.values.allSatisfy(\.isFinite) })
+        // Replaying by hand: the weights equal those right before the step that went bad.
+        var replay = try Trainer(state: try newRun(optimizer: .sgd, lr: 1e30, clip: .off,
+                                                   splits: SplitSchedule(splits: [5])), data: data)
+        _ = try replay.train(epochs: 3, onEvent: { event in
+            if case .chunkFinished = event { steps.append([]) }
+        })
+        #expect(replay.state.parameters == weights)                    // deterministic
+        #expect(steps.count == (at.epoch - 1) * 5 + at.chunk - 1)      // chunks completed before the bad one
+    }
+
+    /// A step so large the weights overflow at once: diverged at epoch 1, chunk 1, and the
+    /// weights and optimizer are exactly the ones from before that step.
+    @Test func divergenceOnTheFirstStepRestoresTheInitialWeights() throws {
+        let start = try newRun(optimizer: .sgd, lr: 3e38, clip: .off, splits: SplitSchedule(splits: [5]))
+        var trainer = try Trainer(state: start, data: try sampleData())
+        let result = try trainer.train(epochs: 2)
+        #expect(result.status == .diverged)
+        #expect(result.divergedAt?.epoch == 1 && result.divergedAt?.chunk == 1)
+        #expect(result.epochs.isEmpty)
+        #expect(trainer.state.parameters == start.parameters)
+        #expect(trainer.state.optimizer == start.optimizer)
+        #expect(trainer.state.epochsCompleted == 0)
+    }
+
+    @Test func cancellationRollsBackToTheLastCompletedEpoch() throws {
+        let data = try sampleData()
+        let start = try newRun(splits: SplitSchedule(splits: [4]))
+        var reference = try Trainer(state: start, data: data)
+        _ = try reference.train(epochs: 2)
+
+        var trainer = try Trainer(state: start, data: data)
+        var chunksSeen = 0
+        let result = try trainer.train(epochs: 5, isCancelled: { chunksSeen >= 10 }, onEvent: { event in
+            if case .chunkFinished = event { chunksSeen += 1 }
+        })
+        #expect(result.status == .interrupted)
+        #expect(result.epochs.count == 2)                       // epochs 1–2 done, 3 cut at chunk 3
+        #expect(trainer.state == reference.state)              // weights, optimizer, noise stream, schedule
+    }
+
+    @Test func untilAndEarlyStopEndARunEarly() throws {
+        var trainer = try Trainer(state: try newRun(lr: 0.01, splits: SplitSchedule(splits: [3])), data: try sampleData())
+        let first = try trainer.train(epochs: 1)
+        let target = first.epochs[0].loss * 0.9
+        let result = try trainer.train(epochs: 100, until: target)
+        #expect(result.stopReason == .reachedTarget(loss: target))
+        #expect(result.epochs.last!.loss <= target && result.epochs.count < 100)
+
+        var stalled = try Trainer(state: try newRun(optimizer: .sgd, lr: 1e-12, splits: SplitSchedule(splits: [2])),
+                                  data: try sampleData())
+        let stopped = try stalled.train(epochs: 50, earlyStop: 3)
+        #expect(stopped.stopReason == .earlyStopped(patience: 3))
+        #expect(stopped.epochs.count < 50)
+    }
+
+    @Test func validationLossIsReportedAndMonitored() throws {
+        var trainer = try Trainer(state: try newRun(lr: 0.01, splits: SplitSchedule(splits: [2])),
+                                  data: try sampleData(validationTail: 12))
+        let result = try trainer.train(epochs: 3)
+        let losses = result.epochs.compactMap(\.validationLoss)
+        #expect(losses.count == 3)
+        #expect(result.epochs.allSatisfy { $0.monitored == $0.validationLoss })
+        #expect(Set(losses).count == 3)
+    }
+
+    @Test func badRequestsAreErrorsThatChangeNothing() throws {
+        let data = try sampleData(length: 20)
+        let start = try newRun(splits: SplitSchedule(splits: [50, 1]))
+        var trainer = try Trainer(state: start, data: data)
+        #expect(trainingError(&trainer, epochs: 1) == .splitsExceedLength(splits: 50, length: 20))
+        #expect(trainingError(&trainer, epochs: 0) == .invalidSetting("epochs must be at least 1 (found 0)"))
+        #expect(trainer.state == start)
+        let wide = try TrainingData(inputs: randomTensor([20, 3, 4], seed: 1), targets: Tensor(zeros: [20, 3, 3]),
+                                    trainMask: Tensor(zeros: [20, 3]))
+        #expect(throws: TrainingError.self) { try Trainer(state: start, data: wide) }
+        let masked = try TrainingData(inputs: randomTensor([20, 3, 4], seed: 1), targets: Tensor(zeros: [20, 3, 2]),
+                                      trainMask: Tensor(zeros: [20, 3]))
+        var idle = try Trainer(state: try newRun(), data: masked)
+        #expect(trainingError(&idle, epochs: 1) == .nothingToTrain)
+    }
+
+    /// Padded steps (mask 0) change neither the loss nor the weights, whatever their values.
+    @Test func paddedStepsChangeNothing() throws {
+        var data = try sampleData(length: 24)
+        for t in 18..<24 { data.trainMask.values[t * 3 + 2] = 0 }          // sequence 3 ends at step 18
+        var altered = data
+        for t in 18..<24 {
+            for j in 0..<2 { altered.targets.values[(t * 3 + 2) * 2 + j] = 1000 }
+        }
+        let start = try newRun(splits: SplitSchedule(splits: [4]))
+        var a = try Trainer(state: start, data: data), b = try Trainer(state: start, data: altered)
+        let ra = try a.train(epochs: 2), rb = try b.train(epochs: 2)
+        #expect(ra.epochs.map(\.loss) == rb.epochs.map(\.loss))
+        #expect(a.state.parameters == b.state.parameters)
+    }
+}
+
+/// The error a `train` call throws, if any.
+func trainingError(_ trainer: inout Trainer, epochs: Int) -> TrainingError? {
+    do {
+        _ = try trainer.train(epochs: epochs)
+        return nil
+    } catch let error as TrainingError {
+        return error
+    } catch {
+        return nil
+    }
+}
