@@ -221,3 +221,15 @@ import Testing
         #expect(sorted.last! > 3.5 && sorted.first! < -3.5)
     }
 }
+
+@Suite struct SquareRootKernelTests {
+    @Test func matchesSqrtOverTheRadiusRange() {
+        var worst = 0.0
+        for i in 0...4000 {
+            let x = Float(i) / 100                                   // −2 ln u ∈ [0, 32]
+            let r = GaussianKernels.squareRoot(SIMD8<Float>(repeating: x))[0]
+            worst = max(worst, abs(Double(r) - Double(x).squareRoot()) / max(1e-3, Double(x).squareRoot()))
+        }
+        #expect(worst < 1e-6)
+    }
+}
