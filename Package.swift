@@ -15,6 +15,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "RNNEngine", targets: ["RNNEngine"]),
+        .library(name: "RNNData", targets: ["RNNData"]),
         .executable(name: "rnnlab-bench", targets: ["rnnlab-bench"]),
     ],
     dependencies: [],
@@ -25,6 +26,10 @@ let package = Package(
             dependencies: ["COpenBLAS"],
             swiftSettings: engineFlags
         ),
+        .target(
+            name: "RNNData",
+            dependencies: ["RNNEngine"]
+        ),
         .executableTarget(
             name: "rnnlab-bench",
             dependencies: ["RNNEngine"]
@@ -33,6 +38,10 @@ let package = Package(
             name: "RNNEngineTests",
             dependencies: ["RNNEngine"],
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "RNNDataTests",
+            dependencies: ["RNNData", "RNNEngine"]
         ),
     ],
     swiftLanguageModes: [.v6]
