@@ -173,6 +173,22 @@ struct CSVSeriesTests {
                 == .contentChanged(FilePlace(file: path), expected: source.contentHash, found: newHash))
     }
 
+    /// The sample file committed for users (made by scripts/make_sample_csv.py) loads as documented.
+    @Test func committedSampleFile() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("sessions/data/sample-prices.csv").path
+        let (series, source) = try Series.csv(path: path, column: .name("close"), key: .name("symbol"))
+        #expect(series.names == ["ALPHA", "BETA"])
+        #expect(series.lengths == [300, 280])
+        #expect(series.sequences[0].first == 100 && series.sequences[1].first == 42.5)
+        #expect(try Series.load(.csv(source)) == series)
+        let data = try Preparation.prepare(series, features: FeatureSpec(window: 16), targets: .defaultQ,
+                                           validation: ValidationSpec(tail: 0.2))
+        #expect(data.inputs.shape == [300, 2, 16])
+        #expect(data.trainMask.values.reduce(0, +) == 240 + 224)
+        #expect(try #require(data.validationMask).values.reduce(0, +) == 60 + 56)
+    }
+
     @Test func unreadableFiles() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
