@@ -170,7 +170,9 @@ enum CSVFile {
         let place = FilePlace(file: displayName)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw .unreadableFile(place, reason: "no such file")
+            let relative = !path.hasPrefix("/") && !path.hasPrefix("~")
+            throw .unreadableFile(place, reason: relative
+                ? "no such file (relative paths start in \(FileManager.default.currentDirectoryPath))" : "no such file")
         }
         guard !isDirectory.boolValue else { throw .unreadableFile(place, reason: "it is a directory, not a file") }
         guard FileManager.default.isReadableFile(atPath: path) else {

@@ -30,7 +30,7 @@ public struct PreparedData: Sendable, Equatable {
 }
 
 /// Series in, tensors out: features, targets, masks and the validation split.
-public enum Preparation {
+public enum Preparation: Sendable {
     /// Largest number of values in the inputs or the targets (2 GB of float32); a larger
     /// request is refused before anything is allocated.
     public static let maxElements = 500_000_000

@@ -2,7 +2,7 @@
 ///
 /// Foundation on Linux has no CryptoKit; this is the plain reference algorithm, checked
 /// in the tests against the FIPS 180-2 example vectors.
-public enum SHA256 {
+public enum SHA256: Sendable {
     /// The 32-byte digest of `bytes`.
     public static func digest(of bytes: [UInt8]) -> [UInt8] {
         var h: [UInt32] = [0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a,

@@ -197,6 +197,9 @@ struct CSVSeriesTests {
                 == "\(missing): error: cannot read the file: no such file")
         #expect(errorText { () throws(DataError) in try Series.csv(path: directory.path, column: .index(1), key: nil, displayName: "data") }
                 == "data: error: cannot read the file: it is a directory, not a file")
+        let cwd = FileManager.default.currentDirectoryPath
+        #expect(errorText { () throws(DataError) in try Series.csv(path: "no-such-dir/prices.csv", column: .index(1), key: nil) }
+                == "no-such-dir/prices.csv: error: cannot read the file: no such file (relative paths start in \(cwd))")
         let source = CSVSource(path: missing, column: .index(1), key: nil, contentHash: String(repeating: "0", count: 64))
         #expect(errorText { () throws(DataError) in try Series.load(.csv(source)) } == "\(missing): error: cannot read the file: no such file")
     }
