@@ -15,6 +15,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "RNNEngine", targets: ["RNNEngine"]),
+        .library(name: "RNNData", targets: ["RNNData"]),
         .library(name: "RNNTraining", targets: ["RNNTraining"]),
         .executable(name: "rnnlab-bench", targets: ["rnnlab-bench"]),
     ],
@@ -27,8 +28,12 @@ let package = Package(
             swiftSettings: engineFlags
         ),
         .target(
-            name: "RNNTraining",
+            name: "RNNData",
             dependencies: ["RNNEngine"]
+        ),
+        .target(
+            name: "RNNTraining",
+            dependencies: ["RNNEngine", "RNNData"]
         ),
         .executableTarget(
             name: "rnnlab-bench",
@@ -38,6 +43,10 @@ let package = Package(
             name: "RNNEngineTests",
             dependencies: ["RNNEngine"],
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "RNNDataTests",
+            dependencies: ["RNNData", "RNNEngine"]
         ),
         .testTarget(
             name: "RNNTrainingTests",
