@@ -27,6 +27,20 @@ public enum Threads {
         current.store(n, ordering: .relaxed)
     }
 
+    /// Serialises `withCount` callers: the OpenBLAS count is process-wide.
+    private static let exclusive = NSLock()
+
+    /// Runs `body` with `n` threads, holding the count for its whole duration: concurrent
+    /// callers in one process (tests, two runs) take turns instead of changing the count
+    /// under each other, which would break bit-identical results.
+    public static func withCount<T>(_ n: Int, _ body: () throws -> T) throws -> T {
+        guard (1...256).contains(n) else { throw EngineError.invalidThreadCount(n) }
+        exclusive.lock()
+        defer { exclusive.unlock() }
+        try set(n)
+        return try body()
+    }
+
     /// Applies the default (or the current) count once, before the first product.
     public static func applyDefaultIfUnset() {
         if current.load(ordering: .relaxed) == 0 { try? set(available) }

@@ -58,8 +58,15 @@ public struct Trainer {
             throw TrainingError.splitsExceedLength(splits: tooMany, length: data.length)
         }
         guard data.trainMask.values.contains(where: { $0 != 0 }) else { throw TrainingError.nothingToTrain }
-        var stopper = try earlyStop.map { try EarlyStop(patience: $0) }
-        try Threads.set(run.threads)
+        let stopper = try earlyStop.map { try EarlyStop(patience: $0) }
+        return try Threads.withCount(run.threads) {
+            try trainEpochs(epochs, until: until, stopper: stopper, isCancelled: isCancelled, onEvent: onEvent)
+        }
+    }
+
+    private mutating func trainEpochs(_ epochs: Int, until: Double?, stopper: EarlyStop?, isCancelled: () -> Bool,
+                                      onEvent: (TrainingEvent) -> Void) throws -> TrainingResult {
+        var stopper = stopper
 
         var finished: [EpochMetrics] = []
         for _ in 0..<epochs {

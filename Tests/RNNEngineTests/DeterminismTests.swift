@@ -2,11 +2,14 @@ import Testing
 @testable import RNNEngine
 
 /// Same seed → the same weights after training steps, bit for bit, for 1 and 2 threads.
-/// This is the only suite that changes the thread count; it runs serialised.
+/// `Threads.withCount` keeps other tests from changing the count in the middle of a run.
 @Suite(.serialized) struct DeterminismTests {
     /// A few Adam steps with clipping on a stack with noise and dropout; returns the final weights.
     static func train(threads: Int) throws -> [Tensor] {
-        try Threads.set(threads)
+        try Threads.withCount(threads) { try trainSteps() }
+    }
+
+    static func trainSteps() throws -> [Tensor] {
         var initRng = Random(masterSeed: 3, purpose: .initialization)
         var noise = Random(masterSeed: 3, purpose: .noise)
         var model = try Model(spec: ModelSpec(layers: [.dense(units: 32, activation: .relu), .noise(std: 0.1),
@@ -31,7 +34,6 @@ import Testing
     }
 
     @Test func bitIdenticalForTheSameThreadCount() throws {
-        defer { try? Threads.set(Threads.available) }
         for threads in [1, 2] {
             let first = try Self.train(threads: threads)
             let second = try Self.train(threads: threads)

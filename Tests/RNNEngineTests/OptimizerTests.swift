@@ -63,7 +63,7 @@ import Testing
         let expected = Self.reference(c.config, weights: start.values.map(Double.init),
                                       gradients: gradients.map { $0.values.map(Double.init) })
         let moved = zip(start.values, expected).map { abs(Double($0) - $1) }.max()!
-        #expect(moved > 5e-6)                                      // the steps really moved the weights
+        #expect(moved > 1e-6)                                      // the steps really moved the weights
         let error = zip(parameters[0].values, expected).map { abs(Double($0) - $1) }.max()!
         #expect(error < 1e-6 + 1e-3 * moved, "max error \(error), movement \(moved)")
         #expect(optimizer.step == 6)
