@@ -50,7 +50,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RNNTrainingTests",
-            dependencies: ["RNNTraining"]
+            dependencies: ["RNNTraining", "RNNData", "RNNEngine"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,9 +1,36 @@
 import Foundation
+import RNNData
 import RNNEngine
+
+/// How a run's data was made: enough to regenerate (or, for CSV, verify) it exactly.
+public struct DataSettings: Codable, Sendable, Equatable {
+    public var data: DataSpec
+    public var features: FeatureSpec
+    public var targets: TargetSpec
+    public var validation: ValidationSpec?
+    /// The z-score statistics fitted when the run started, reused as they are on resume.
+    public var featureStats: ZScoreStats?
+
+    public init(data: DataSpec, features: FeatureSpec, targets: TargetSpec, validation: ValidationSpec?,
+                featureStats: ZScoreStats?) {
+        self.data = data
+        self.features = features
+        self.targets = targets
+        self.validation = validation
+        self.featureStats = featureStats
+    }
+
+    /// Regenerates the run's tensors (a CSV file must still have the recorded content).
+    public func prepare() throws -> TrainingData {
+        let series = try Series.load(data)
+        return try TrainingData(Preparation.prepare(series, features: features, targets: targets,
+                                                    validation: validation, stats: featureStats))
+    }
+}
 
 /// Everything needed to go on training exactly (SPEC §4): weights, optimizer slots and step
 /// count, clipping, both schedules, the noise stream, the thread count, the run's name and
-/// epoch count. A plain value: serialise it, restore it in another process, and training
+/// epoch count, and how the data was made. A plain value: serialise it, restore it in another process, and training
 /// continues bit for bit as if it had never stopped.
 public struct RunState: Codable, Sendable, Equatable {
     /// Bumped when the encoding changes incompatibly.
@@ -22,6 +49,9 @@ public struct RunState: Codable, Sendable, Equatable {
     /// The stream noise and dropout layers draw from.
     public var noiseRandom: Random
     public var threads: Int
+    /// The data, features, targets and validation the run trains on (nil only for runs on
+    /// tensors handed over directly, as in engine-level tests and benchmarks).
+    public var dataSettings: DataSettings?
     /// Epochs completed in this run.
     public var epochsCompleted: Int
     /// The best monitored loss of the run and the epoch it was reached (for `RUN@best`).
@@ -31,7 +61,7 @@ public struct RunState: Codable, Sendable, Equatable {
     /// A new run from a model with fresh optimizer and schedule state.
     public init(runName: String, masterSeed: UInt64, model: Model, optimizer: OptimizerConfig,
                 clip: ClipSetting = .off, splitSchedule: SplitSchedule, lrSchedule: LRPlateau? = nil,
-                threads: Int = Threads.available) throws {
+                threads: Int = Threads.available, dataSettings: DataSettings? = nil) throws {
         try clip.validate()
         self.runName = runName
         self.masterSeed = masterSeed
@@ -44,6 +74,7 @@ public struct RunState: Codable, Sendable, Equatable {
         self.lrSchedule = lrSchedule
         noiseRandom = Random(masterSeed: masterSeed, purpose: .noise)
         self.threads = threads
+        self.dataSettings = dataSettings
         epochsCompleted = 0
     }
 

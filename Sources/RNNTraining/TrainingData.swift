@@ -1,3 +1,4 @@
+import RNNData
 import RNNEngine
 
 /// The tensors a run trains on, sequence-major: inputs `(L, S, F)`, targets `(L, S, W)`,
@@ -26,6 +27,12 @@ public struct TrainingData: Sendable, Equatable {
         self.targets = targets
         self.trainMask = trainMask
         self.validationMask = validationMask
+    }
+
+    /// The tensors `Preparation.prepare` made.
+    public init(_ prepared: PreparedData) throws {
+        try self.init(inputs: prepared.inputs, targets: prepared.targets, trainMask: prepared.trainMask,
+                      validationMask: prepared.validationMask)
     }
 
     public var length: Int { inputs.shape[0] }

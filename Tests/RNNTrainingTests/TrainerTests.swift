@@ -1,4 +1,5 @@
 import Foundation
+import RNNData
 import RNNEngine
 import Testing
 @testable import RNNTraining
@@ -197,5 +198,36 @@ func trainingError(_ trainer: inout Trainer, epochs: Int) -> TrainingError? {
         return error
     } catch {
         return nil
+    }
+}
+
+/// The article's pipeline end to end at a tiny size: generated data, deltas, Q targets,
+/// validation, the seed model; the run state carries the data settings and regenerates them.
+@Suite struct PipelineTests {
+    @Test func seedExperimentTrainsAndItsStateRegeneratesTheData() throws {
+        var options = SineOptions()
+        options.sequences = 3
+        options.length = 120
+        let settings = DataSettings(data: .sine(options, seed: 5), features: FeatureSpec(window: 16, scale: .zscore),
+                                    targets: .q(gamma: 0.9, actions: [.buy, .sell]), validation: ValidationSpec(tail: 0.2),
+                                    featureStats: nil)
+        let prepared = try Preparation.prepare(try Series.load(settings.data), features: settings.features,
+                                               targets: settings.targets, validation: settings.validation)
+        var fitted = settings
+        fitted.featureStats = prepared.featureStats
+        var rng = Random(masterSeed: 5, purpose: .initialization)
+        let model = try Model(spec: .seed(outputWidth: 2), inputWidth: 16, rng: &rng)
+        let start = try RunState(runName: "seed", masterSeed: 5, model: model, optimizer: OptimizerConfig(kind: .adam),
+                                 clip: .norm(1), splitSchedule: SplitSchedule(splits: [4, 1], patience: 2), threads: 1,
+                                 dataSettings: fitted)
+        var trainer = try Trainer(state: start, data: try TrainingData(prepared))
+        let result = try trainer.train(epochs: 3)
+        #expect(result.status == .finished)
+        #expect(result.epochs.allSatisfy { $0.loss.isFinite && $0.validationLoss?.isFinite == true })
+
+        let restored = try RunState.deserialized(try trainer.state.serialized())
+        let regenerated = try #require(restored.dataSettings).prepare()
+        let same = regenerated == (try TrainingData(prepared))
+        #expect(same)
     }
 }
