@@ -37,7 +37,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "rnnlab-bench",
-            dependencies: ["RNNEngine"]
+            dependencies: ["RNNEngine", "RNNData", "RNNTraining"]
         ),
         .testTarget(
             name: "RNNEngineTests",

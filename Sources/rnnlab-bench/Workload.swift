@@ -2,7 +2,9 @@
 // model, Adam with per-tensor clipping at 1.0, K chunks per epoch with the state carried.
 // Prints one JSON line per timed epoch and a summary line, like scripts/peers/torch_seed.py.
 import Foundation
+import RNNData
 import RNNEngine
+import RNNTraining
 
 struct WorkloadOptions {
     var sequences = 15, length = 20_000, splits = 1, epochs = 3, threads = Threads.available, window = 128
@@ -34,40 +36,38 @@ func peakResidentMegabytes() -> Double {
     return Double(usage.ru_maxrss) / 1024
 }
 
-/// Trains the workload for one K in this process and prints JSON lines.
-func runWorkload(_ o: WorkloadOptions) throws {
-    try Threads.set(o.threads)
-    var initRng = Random(masterSeed: 0, purpose: .initialization)
-    var noise = Random(masterSeed: 0, purpose: .noise)
-    var model = try Model(spec: .seed(outputWidth: 2), inputWidth: o.window, rng: &initRng)
-    var optimizer = try Optimizer(config: OptimizerConfig(kind: .adam), parameters: model.parameters)
-    // Synthetic inputs and targets of the real shapes and scales (speed only).
-    var dataRng = Random(masterSeed: 0, purpose: .data)
-    var x = Tensor(zeros: [o.length, o.sequences, o.window])
-    dataRng.fillGaussian(&x.values, std: 0.015)
-    var y = Tensor(zeros: [o.length, o.sequences, 2])
-    dataRng.fillGaussian(&y.values, std: 0.02)
-    let chunks = (0..<o.splits).map { ($0 * o.length / o.splits)..<(($0 + 1) * o.length / o.splits) }
-    let inputs = chunks.map { x.steps($0) }, targets = chunks.map { y.steps($0) }
-    x = Tensor(zeros: [0]); y = Tensor(zeros: [0])
+/// The article's data at the given size: the sine walk, deltas over `window`, Q targets (γ 0.9).
+func articleData(sequences: Int, length: Int, window: Int, seed: UInt64 = 0) throws -> (TrainingData, DataSettings) {
+    var options = SineOptions()
+    options.sequences = sequences
+    options.length = length
+    var settings = DataSettings(data: .sine(options, seed: seed), features: FeatureSpec(window: window, scale: .none),
+                                targets: .q(gamma: 0.9, actions: [.buy, .sell]), validation: nil, featureStats: nil)
+    let prepared = try Preparation.prepare(try Series.load(settings.data), features: settings.features,
+                                           targets: settings.targets, validation: nil)
+    settings.featureStats = prepared.featureStats
+    return (try TrainingData(prepared), settings)
+}
 
+/// Trains the workload for one K in this process (the real trainer on the real data) and
+/// prints JSON lines.
+func runWorkload(_ o: WorkloadOptions) throws {
+    let (data, settings) = try articleData(sequences: o.sequences, length: o.length, window: o.window)
+    var initRng = Random(masterSeed: 0, purpose: .initialization)
+    let model = try Model(spec: .seed(outputWidth: 2), inputWidth: o.window, rng: &initRng)
+    let state = try RunState(runName: "bench", masterSeed: 0, model: model, optimizer: OptimizerConfig(kind: .adam),
+                             clip: .norm(1), splitSchedule: SplitSchedule(splits: [o.splits]), threads: o.threads,
+                             dataSettings: settings)
+    var trainer = try Trainer(state: state, data: data)
     var times: [Double] = []
     for epoch in 0...o.epochs {
-        let start = Date()
-        var state = model.zeroState
-        for (input, target) in zip(inputs, targets) {
-            var pass = try model.forward(input, state: state, mode: .training, rng: &noise)
-            guard let loss = try MeanSquaredError.evaluate(prediction: pass.output, target: target, mask: nil) else { continue }
-            var grads = model.zeroGradients()
-            _ = try model.backward(loss.gradient, cache: &pass.cache, gradients: &grads)
-            Clipping.apply(.norm(1), to: &grads)
-            optimizer.apply(grads, to: &model.parameters)
-            state = pass.state
+        let result = try trainer.train(epochs: 1)
+        guard result.status == .finished, let metrics = result.epochs.first else {
+            throw BenchError.child("training stopped: \(result.status)")
         }
-        let seconds = Date().timeIntervalSince(start)
         if epoch > 0 {                                   // epoch 0 is the warm-up
-            times.append(seconds)
-            print("{\"epoch\": \(epoch), \"seconds\": \(seconds)}")
+            times.append(metrics.seconds)
+            print("{\"epoch\": \(epoch), \"seconds\": \(metrics.seconds), \"loss\": \(metrics.loss)}")
         }
     }
     let median = times.sorted()[times.count / 2]
