@@ -22,9 +22,10 @@ let package = Package(
     dependencies: [],
     targets: [
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .target(
             name: "RNNEngine",
-            dependencies: ["COpenBLAS"],
+            dependencies: ["COpenBLAS", "CMalloc"],
             swiftSettings: engineFlags
         ),
         .target(

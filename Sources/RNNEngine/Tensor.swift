@@ -21,6 +21,14 @@ public struct Tensor: Sendable, Equatable {
         self.init(shape: shape, values: [Float](repeating: 0, count: shape.reduce(1, *)))
     }
 
+    /// A tensor whose values are left unset, for buffers a kernel overwrites completely
+    /// (saves zeroing hundreds of megabytes per chunk).
+    init(uninitialized shape: [Int]) {
+        let count = shape.reduce(1, *)
+        self.shape = shape
+        values = [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    }
+
     public var count: Int { values.count }
 
     /// Number of rows when the last dimension is the row width (`T·B` for `(T, B, D)`).

@@ -91,6 +91,7 @@ func orchestrate(_ arguments: [String]) throws {
     }
 }
 
+Memory.reuseFreedBuffers()
 do {
     var arguments = Array(CommandLine.arguments.dropFirst())
     if arguments.first == "--child" {

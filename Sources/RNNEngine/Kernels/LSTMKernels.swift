@@ -95,8 +95,13 @@ enum LSTMKernels {
                    alpha: 1, a: gates + b * gw, lda: gw, b: hidden, ldb: h, beta: 1, c: dWeightHH, ldc: h)
         Gemm.sgemm(transA: true, transB: false, m: gw, n: h, k: b,
                    alpha: 1, a: gates, lda: gw, b: h0, ldb: h, beta: 1, c: dWeightHH, ldc: h)
-        Elementwise.accumulateColumnSums(gates, rows: rows, width: gw, into: dBiasIH)
-        Elementwise.accumulateColumnSums(gates, rows: rows, width: gw, into: dBiasHH)
+        // Both biases enter every step the same way: one column sum, added to each.
+        let sums = UnsafeMutablePointer<Float>.allocate(capacity: gw)
+        defer { sums.deallocate() }
+        sums.initialize(repeating: 0, count: gw)
+        Elementwise.accumulateColumnSums(gates, rows: rows, width: gw, into: sums)
+        Elementwise.add(sums, into: dBiasIH, count: gw)
+        Elementwise.add(sums, into: dBiasHH, count: gw)
         Gemm.sgemm(transA: false, transB: false, m: rows, n: s.input, k: gw,
                    alpha: 1, a: gates, lda: gw, b: weightIH, ldb: s.input, beta: 0, c: dX, ldc: s.input)
     }

@@ -10,7 +10,7 @@ struct Dense: Sendable {
     }
 
     func forward(_ x: Tensor, weight: Tensor, bias: Tensor) -> (Tensor, Cache) {
-        var y = Tensor(zeros: [x.shape[0], x.shape[1], units])
+        var y = Tensor(uninitialized: [x.shape[0], x.shape[1], units])
         x.values.withUnsafeBufferPointer { xp in
             weight.values.withUnsafeBufferPointer { wp in
                 bias.values.withUnsafeBufferPointer { bp in
@@ -28,7 +28,7 @@ struct Dense: Sendable {
     /// Accumulates the weight and bias gradients into `grads[offset]` and `grads[offset + 1]`;
     /// returns `dX`. `dZ` enters as ∂L/∂y and is turned into the pre-activation gradient in place.
     func backward(_ dZ: inout Tensor, cache: Cache, weight: Tensor, grads: inout [Tensor], at offset: Int) -> Tensor {
-        var dX = Tensor(zeros: cache.input.shape)
+        var dX = Tensor(uninitialized: cache.input.shape)
         var dWeight = grads[offset], dBias = grads[offset + 1]
         grads[offset] = Tensor(zeros: []); grads[offset + 1] = Tensor(zeros: [])   // keep the buffers unique
         defer { grads[offset] = dWeight; grads[offset + 1] = dBias }

@@ -34,9 +34,9 @@ struct LSTM: Sendable {
                  isCancelled: () -> Bool) throws -> (Tensor, LSTMState, Cache) {
         let (steps, batch) = (x.shape[0], x.shape[1])
         let shape = LSTMKernels.Shape(steps: steps, batch: batch, input: inputWidth, hidden: units)
-        var gates = Tensor(zeros: [steps, batch, 4 * units])
-        var cells = Tensor(zeros: [steps, batch, units])
-        var hidden = Tensor(zeros: [steps, batch, units])
+        var gates = Tensor(uninitialized: [steps, batch, 4 * units])
+        var cells = Tensor(uninitialized: [steps, batch, units])
+        var hidden = Tensor(uninitialized: [steps, batch, units])
         var bias = w.biasIH
         for i in bias.values.indices { bias.values[i] += w.biasHH.values[i] }
         try x.values.withUnsafeBufferPointer { xp in
@@ -75,7 +75,7 @@ struct LSTM: Sendable {
     func backward(_ dOut: Tensor, cache: inout Cache, weights w: Weights, grads: inout [Tensor], at offset: Int,
                   isCancelled: () -> Bool) throws -> Tensor {
         let shape = LSTMKernels.Shape(steps: dOut.shape[0], batch: dOut.shape[1], input: inputWidth, hidden: units)
-        var dX = Tensor(zeros: cache.input.shape)
+        var dX = Tensor(uninitialized: cache.input.shape)
         var dWIH = grads[offset], dWHH = grads[offset + 1], dBIH = grads[offset + 2], dBHH = grads[offset + 3]
         for i in offset..<(offset + 4) { grads[i] = Tensor(zeros: []) }   // release, so the buffers stay unique
         defer { grads[offset] = dWIH; grads[offset + 1] = dWHH; grads[offset + 2] = dBIH; grads[offset + 3] = dBHH }

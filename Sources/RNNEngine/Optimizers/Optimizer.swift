@@ -1,5 +1,3 @@
-import Foundation
-
 /// An optimizer with its state: hyperparameters, slots and step count. A plain value, so a
 /// checkpoint restores it exactly.
 ///
@@ -38,53 +36,27 @@ public struct Optimizer: Codable, Sendable, Equatable {
     public mutating func apply(_ gradients: [Tensor], to parameters: inout [Tensor]) {
         precondition(gradients.count == parameters.count && slots.allSatisfy { $0.count == parameters.count })
         step += 1
-        let c = config
-        let lr = Float(c.learningRate), eps = Float(c.epsilon)
+        let rule = OptimizerKernels.Rule(config: config, step: step)
+        var first = slots[0]
+        var second = slots.count > 1 ? slots[1] : []
+        slots = []                                   // the slot buffers stay unique while updated in place
         for p in parameters.indices {
-            let g = gradients[p].values
-            switch c.kind {
-            case .sgd:
-                let mu = Float(c.momentum)
-                for i in g.indices {
-                    let v = mu * slots[0][p].values[i] - lr * g[i]
-                    slots[0][p].values[i] = v
-                    parameters[p].values[i] += c.nesterov ? mu * v - lr * g[i] : v
-                }
-            case .rmsprop:
-                let rho = Float(c.rho)
-                for i in g.indices {
-                    let a = rho * slots[0][p].values[i] + (1 - rho) * g[i] * g[i]
-                    slots[0][p].values[i] = a
-                    parameters[p].values[i] -= lr * g[i] / (a + eps).squareRoot()
-                }
-            case .adam:
-                let b1 = Float(c.beta1), b2 = Float(c.beta2)
-                let t = Double(step)
-                let alpha = Float(c.learningRate * (1 - Foundation.pow(c.beta2, t)).squareRoot()
-                                  / (1 - Foundation.pow(c.beta1, t)))
-                for i in g.indices {
-                    let m = b1 * slots[0][p].values[i] + (1 - b1) * g[i]
-                    let v = b2 * slots[1][p].values[i] + (1 - b2) * g[i] * g[i]
-                    slots[0][p].values[i] = m
-                    slots[1][p].values[i] = v
-                    parameters[p].values[i] -= alpha * m / (v.squareRoot() + eps)
-                }
-            case .adagrad:
-                for i in g.indices {
-                    let a = slots[0][p].values[i] + g[i] * g[i]
-                    slots[0][p].values[i] = a
-                    parameters[p].values[i] -= lr * g[i] / (a + eps).squareRoot()
-                }
-            case .adadelta:
-                let rho = Float(c.rho)
-                for i in g.indices {
-                    let a = rho * slots[0][p].values[i] + (1 - rho) * g[i] * g[i]
-                    let d = -(slots[1][p].values[i] + eps).squareRoot() / (a + eps).squareRoot() * g[i]
-                    slots[0][p].values[i] = a
-                    slots[1][p].values[i] = rho * slots[1][p].values[i] + (1 - rho) * d * d
-                    parameters[p].values[i] += lr * d
+            gradients[p].values.withUnsafeBufferPointer { g in
+                parameters[p].values.withUnsafeMutableBufferPointer { w in
+                    first[p].values.withUnsafeMutableBufferPointer { s1 in
+                        if second.isEmpty {
+                            OptimizerKernels.update(rule, weights: w.baseAddress!, gradient: g.baseAddress!,
+                                                    first: s1.baseAddress!, second: nil, count: g.count)
+                        } else {
+                            second[p].values.withUnsafeMutableBufferPointer { s2 in
+                                OptimizerKernels.update(rule, weights: w.baseAddress!, gradient: g.baseAddress!,
+                                                        first: s1.baseAddress!, second: s2.baseAddress!, count: g.count)
+                            }
+                        }
+                    }
                 }
             }
         }
+        slots = second.isEmpty ? [first] : [first, second]
     }
 }
