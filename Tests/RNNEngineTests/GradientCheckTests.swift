@@ -57,7 +57,9 @@ import Testing
             let pass = try m.forward(input, state: state, mode: .training, rng: &rng)
             var active: [Bool] = []
             for (layer, cache) in zip(c.layers, pass.cache.layers) {
-                if case .dense(_, .relu) = layer, case let .dense(d) = cache { active += d.output.values.map { $0 > 0 } }
+                if case .dense(_, .relu) = layer, case let .dense(d) = cache, case let .active(mask) = d.derivative {
+                    active += mask.map { $0 != 0 }
+                }
             }
             return (dot(pass.output, dOut), active)
         }

@@ -10,18 +10,16 @@ enum DenseKernels {
         Elementwise.activate(activation, y, count: rows * outWidth)
     }
 
-    /// Turns `dY` into the pre-activation gradient in place, accumulates the weight and bias
-    /// gradients, and writes `dX`.
-    static func backward(x: UnsafePointer<Float>, y: UnsafePointer<Float>, dY: UnsafeMutablePointer<Float>,
-                         rows: Int, inWidth: Int, outWidth: Int, activation: Activation,
+    /// Accumulates the weight and bias gradients from the pre-activation gradient `dZ`
+    /// `(rows, outWidth)` and writes `dX`.
+    static func backward(x: UnsafePointer<Float>, dZ: UnsafePointer<Float>, rows: Int, inWidth: Int, outWidth: Int,
                          weight: UnsafePointer<Float>,
                          dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>,
                          dX: UnsafeMutablePointer<Float>) {
-        Elementwise.multiplyByDerivative(activation, output: y, dY, count: rows * outWidth)
         Gemm.sgemm(transA: true, transB: false, m: outWidth, n: inWidth, k: rows,
-                   alpha: 1, a: dY, lda: outWidth, b: x, ldb: inWidth, beta: 1, c: dWeight, ldc: inWidth)
-        Elementwise.accumulateColumnSums(dY, rows: rows, width: outWidth, into: dBias)
+                   alpha: 1, a: dZ, lda: outWidth, b: x, ldb: inWidth, beta: 1, c: dWeight, ldc: inWidth)
+        Elementwise.accumulateColumnSums(dZ, rows: rows, width: outWidth, into: dBias)
         Gemm.sgemm(transA: false, transB: false, m: rows, n: inWidth, k: outWidth,
-                   alpha: 1, a: dY, lda: outWidth, b: weight, ldb: inWidth, beta: 0, c: dX, ldc: inWidth)
+                   alpha: 1, a: dZ, lda: outWidth, b: weight, ldb: inWidth, beta: 0, c: dX, ldc: inWidth)
     }
 }

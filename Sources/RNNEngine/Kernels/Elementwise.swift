@@ -73,4 +73,17 @@ enum Elementwise {
             i += 8
         }
     }
+
+    /// One byte per value: 1 where the value is positive (a ReLU unit that was active).
+    static func positiveMask(_ y: UnsafeBufferPointer<Float>) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: y.count) { mask, initialized in
+            for i in 0..<y.count { mask[i] = y[i] > 0 ? 1 : 0 }
+            initialized = y.count
+        }
+    }
+
+    /// Zeroes the gradient of every inactive unit.
+    static func keepActive(_ mask: UnsafeBufferPointer<UInt8>, _ grad: UnsafeMutableBufferPointer<Float>) {
+        for i in 0..<grad.count where mask[i] == 0 { grad[i] = 0 }
+    }
 }

@@ -6,7 +6,16 @@ struct Dense: Sendable {
 
     struct Cache: Sendable {
         let input: Tensor   // (T, B, in)
-        let output: Tensor  // (T, B, units), after the activation
+        let derivative: Derivative
+    }
+
+    /// What backward needs for f′: nothing (linear), which units were active (relu: one byte
+    /// each, so the output itself can be released — or noised in place — by the next layer),
+    /// or the output (tanh, sigmoid).
+    enum Derivative: Sendable {
+        case identity
+        case active([UInt8])
+        case output(Tensor)
     }
 
     func forward(_ x: Tensor, weight: Tensor, bias: Tensor) -> (Tensor, Cache) {
@@ -22,29 +31,46 @@ struct Dense: Sendable {
                 }
             }
         }
-        return (y, Cache(input: x, output: y))
+        let derivative: Derivative
+        switch activation {
+        case .linear: derivative = .identity
+        case .relu: derivative = .active(y.values.withUnsafeBufferPointer { Elementwise.positiveMask($0) })
+        case .tanh, .sigmoid: derivative = .output(y)
+        }
+        return (y, Cache(input: x, derivative: derivative))
     }
 
     /// Accumulates the weight and bias gradients into `grads[offset]` and `grads[offset + 1]`;
     /// returns `dX`. `dZ` enters as ∂L/∂y and is turned into the pre-activation gradient in place.
     func backward(_ dZ: inout Tensor, cache: Cache, weight: Tensor, grads: inout [Tensor], at offset: Int) -> Tensor {
+        switch cache.derivative {
+        case .identity:
+            break
+        case let .active(mask):
+            mask.withUnsafeBufferPointer { m in
+                dZ.values.withUnsafeMutableBufferPointer { Elementwise.keepActive(m, $0) }
+            }
+        case let .output(y):
+            y.values.withUnsafeBufferPointer { yp in
+                dZ.values.withUnsafeMutableBufferPointer { dzp in
+                    Elementwise.multiplyByDerivative(activation, output: yp.baseAddress!, dzp.baseAddress!, count: dzp.count)
+                }
+            }
+        }
         var dX = Tensor(uninitialized: cache.input.shape)
         var dWeight = grads[offset], dBias = grads[offset + 1]
         grads[offset] = Tensor(zeros: []); grads[offset + 1] = Tensor(zeros: [])   // keep the buffers unique
         defer { grads[offset] = dWeight; grads[offset + 1] = dBias }
         cache.input.values.withUnsafeBufferPointer { xp in
-            cache.output.values.withUnsafeBufferPointer { yp in
-                weight.values.withUnsafeBufferPointer { wp in
-                    dZ.values.withUnsafeMutableBufferPointer { dzp in
-                        dWeight.values.withUnsafeMutableBufferPointer { dwp in
-                            dBias.values.withUnsafeMutableBufferPointer { dbp in
-                                dX.values.withUnsafeMutableBufferPointer { dxp in
-                                    DenseKernels.backward(
-                                        x: xp.baseAddress!, y: yp.baseAddress!, dY: dzp.baseAddress!,
-                                        rows: cache.input.rows, inWidth: inputWidth, outWidth: units,
-                                        activation: activation, weight: wp.baseAddress!,
-                                        dWeight: dwp.baseAddress!, dBias: dbp.baseAddress!, dX: dxp.baseAddress!)
-                                }
+            weight.values.withUnsafeBufferPointer { wp in
+                dZ.values.withUnsafeBufferPointer { dzp in
+                    dWeight.values.withUnsafeMutableBufferPointer { dwp in
+                        dBias.values.withUnsafeMutableBufferPointer { dbp in
+                            dX.values.withUnsafeMutableBufferPointer { dxp in
+                                DenseKernels.backward(
+                                    x: xp.baseAddress!, dZ: dzp.baseAddress!, rows: cache.input.rows,
+                                    inWidth: inputWidth, outWidth: units, weight: wp.baseAddress!,
+                                    dWeight: dwp.baseAddress!, dBias: dbp.baseAddress!, dX: dxp.baseAddress!)
                             }
                         }
                     }

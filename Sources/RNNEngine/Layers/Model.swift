@@ -115,7 +115,7 @@ public struct Model: Sendable, Equatable {
                 caches.append(.lstm(cache))
                 current = y
             case let .noise(std):
-                current = GaussianNoise(std: Float(std)).forward(current, mode: mode, rng: &rng)
+                GaussianNoise(std: Float(std)).apply(to: &current, mode: mode, rng: &rng)
                 caches.append(.passthrough)
             case let .dropout(rate):
                 let (y, mask) = Dropout(rate: Float(rate)).forward(current, mode: mode, rng: &rng)

@@ -3,11 +3,11 @@
 struct GaussianNoise: Sendable {
     let std: Float
 
-    func forward(_ x: Tensor, mode: Mode, rng: inout Random) -> Tensor {
-        guard mode == .training, std > 0 else { return x }
-        var y = x
-        rng.addGaussian(to: &y.values, std: std)
-        return y
+    /// Adds the noise in place: when nothing else holds `x` (a ReLU layer keeps only its
+    /// mask), no second buffer is needed.
+    func apply(to x: inout Tensor, mode: Mode, rng: inout Random) {
+        guard mode == .training, std > 0 else { return }
+        rng.addGaussian(to: &x.values, std: std)
     }
 }
 
