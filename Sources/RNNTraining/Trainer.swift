@@ -142,7 +142,8 @@ public struct Trainer {
             if let loss = try MeanSquaredError.evaluate(prediction: pass.output, target: targets[chunk], mask: masks[chunk]) {
                 var grads = model.zeroGradients()
                 do {
-                    _ = try model.backward(loss.gradient, cache: &pass.cache, gradients: &grads, isCancelled: isCancelled)
+                    try model.backward(loss.gradient, cache: &pass.cache, gradients: &grads, inputGradient: false,
+                                       isCancelled: isCancelled)
                 } catch EngineError.cancelled {
                     return .cancelled
                 }

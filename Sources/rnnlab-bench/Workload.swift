@@ -53,6 +53,7 @@ func articleData(sequences: Int, length: Int, window: Int, seed: UInt64 = 0) thr
 /// prints JSON lines.
 func runWorkload(_ o: WorkloadOptions) throws {
     let (data, settings) = try articleData(sequences: o.sequences, length: o.length, window: o.window)
+    let preparationPeak = peakResidentMegabytes()
     var initRng = Random(masterSeed: 0, purpose: .initialization)
     let model = try Model(spec: .seed(outputWidth: 2), inputWidth: o.window, rng: &initRng)
     let state = try RunState(runName: "bench", masterSeed: 0, model: model, optimizer: OptimizerConfig(kind: .adam),
@@ -75,6 +76,6 @@ func runWorkload(_ o: WorkloadOptions) throws {
     let weights = zip(model.parameterNames, model.parameters).filter { $0.0.contains("weight") }.reduce(0) { $0 + $1.1.count }
     let gflop = 6 * Double(weights) * Double(o.length * o.sequences) / 1e9
     print("{\"median_seconds\": \(median), \"peak_rss_mb\": \(peakResidentMegabytes()), \"threads\": \(o.threads), "
-          + "\"splits\": \(o.splits), \"gflop_per_epoch\": \(gflop), \"blas_core\": \"\(Threads.blasCore)\"}")
+          + "\"splits\": \(o.splits), \"gflop_per_epoch\": \(gflop), \"data_peak_rss_mb\": \(preparationPeak), \"blas_core\": \"\(Threads.blasCore)\"}")
 }
 

@@ -128,3 +128,23 @@ import Testing
         #expect(polls == 2)
     }
 }
+
+@Suite struct InputGradientTests {
+    /// Training asks for no input gradient: the parameter gradients are the same, and no dX is made.
+    @Test func skippingTheInputGradientLeavesParameterGradientsUnchanged() throws {
+        var rng = Random(seed: 2)
+        let model = try Model(spec: ModelSpec(layers: [.noise(std: 0.1), .dense(units: 5, activation: .relu),
+                                                       .lstm(units: 4), .dense(units: 2, activation: .linear)]),
+                              inputWidth: 3, rng: &rng)
+        let x = randomTensor([7, 2, 3], seed: 1), dOut = randomTensor([7, 2, 2], seed: 2)
+        var withRng = Random(seed: 9), withoutRng = Random(seed: 9)
+        var a = try model.forward(x, state: model.zeroState, mode: .training, rng: &withRng)
+        var b = try model.forward(x, state: model.zeroState, mode: .training, rng: &withoutRng)
+        var gradsA = model.zeroGradients(), gradsB = model.zeroGradients()
+        let dX = try model.backward(dOut, cache: &a.cache, gradients: &gradsA, inputGradient: true)
+        let none = try model.backward(dOut, cache: &b.cache, gradients: &gradsB, inputGradient: false)
+        #expect(dX?.shape == [7, 2, 3])
+        #expect(none == nil)
+        #expect(gradsA == gradsB)
+    }
+}

@@ -61,7 +61,7 @@ enum LSTMKernels {
 
     /// Backpropagates through the chunk, truncated at its start (no gradient flows into `h0`,
     /// `c0`). Overwrites `gates` with the pre-activation gradients, accumulates the weight
-    /// and bias gradients (one product each over all steps) and writes `dX`.
+    /// and bias gradients (one product each over all steps) and writes `dX` (unless nil).
     static func backward(_ s: Shape, x: UnsafePointer<Float>,
                          weightIH: UnsafePointer<Float>, weightHH: UnsafePointer<Float>,
                          h0: UnsafePointer<Float>, c0: UnsafePointer<Float>,
@@ -69,7 +69,7 @@ enum LSTMKernels {
                          hidden: UnsafePointer<Float>, dOut: UnsafePointer<Float>,
                          dWeightIH: UnsafeMutablePointer<Float>, dWeightHH: UnsafeMutablePointer<Float>,
                          dBiasIH: UnsafeMutablePointer<Float>, dBiasHH: UnsafeMutablePointer<Float>,
-                         dX: UnsafeMutablePointer<Float>, isCancelled: () -> Bool) throws {
+                         dX: UnsafeMutablePointer<Float>?, isCancelled: () -> Bool) throws {
         let b = s.batch, h = s.hidden, gw = s.gateWidth, rows = s.steps * b
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 3 * b * h)
         defer { scratch.deallocate() }
@@ -102,6 +102,7 @@ enum LSTMKernels {
         Elementwise.accumulateColumnSums(gates, rows: rows, width: gw, into: sums)
         Elementwise.add(sums, into: dBiasIH, count: gw)
         Elementwise.add(sums, into: dBiasHH, count: gw)
+        guard let dX else { return }
         Gemm.sgemm(transA: false, transB: false, m: rows, n: s.input, k: gw,
                    alpha: 1, a: gates, lda: gw, b: weightIH, ldb: s.input, beta: 0, c: dX, ldc: s.input)
     }

@@ -41,8 +41,9 @@ struct Dense: Sendable {
     }
 
     /// Accumulates the weight and bias gradients into `grads[offset]` and `grads[offset + 1]`;
-    /// returns `dX`. `dZ` enters as ∂L/∂y and is turned into the pre-activation gradient in place.
-    func backward(_ dZ: inout Tensor, cache: Cache, weight: Tensor, grads: inout [Tensor], at offset: Int) -> Tensor {
+    /// returns `dX` when asked for. `dZ` enters as ∂L/∂y and is turned into the pre-activation gradient in place.
+    func backward(_ dZ: inout Tensor, cache: Cache, weight: Tensor, grads: inout [Tensor], at offset: Int,
+                  inputGradient: Bool) -> Tensor? {
         switch cache.derivative {
         case .identity:
             break
@@ -57,7 +58,7 @@ struct Dense: Sendable {
                 }
             }
         }
-        var dX = Tensor(uninitialized: cache.input.shape)
+        var dX = Tensor(uninitialized: inputGradient ? cache.input.shape : [0])
         var dWeight = grads[offset], dBias = grads[offset + 1]
         grads[offset] = Tensor(zeros: []); grads[offset + 1] = Tensor(zeros: [])   // keep the buffers unique
         defer { grads[offset] = dWeight; grads[offset + 1] = dBias }
@@ -70,13 +71,13 @@ struct Dense: Sendable {
                                 DenseKernels.backward(
                                     x: xp.baseAddress!, dZ: dzp.baseAddress!, rows: cache.input.rows,
                                     inWidth: inputWidth, outWidth: units, weight: wp.baseAddress!,
-                                    dWeight: dwp.baseAddress!, dBias: dbp.baseAddress!, dX: dxp.baseAddress!)
+                                    dWeight: dwp.baseAddress!, dBias: dbp.baseAddress!, dX: inputGradient ? dxp.baseAddress! : nil)
                             }
                         }
                     }
                 }
             }
         }
-        return dX
+        return inputGradient ? dX : nil
     }
 }

@@ -13,6 +13,17 @@ public struct LSTMState: Sendable, Equatable, Codable {
     }
 }
 
+/// The gate activations of a chunk, held by reference: backward overwrites them with the gate
+/// gradients in place, so the largest buffer of the chunk is never copied however many copies
+/// of the cache exist (a value would be copied on write). A cache is spent by one backward.
+final class GateBuffer: @unchecked Sendable {
+    var tensor: Tensor
+
+    init(_ tensor: Tensor) {
+        self.tensor = tensor
+    }
+}
+
 /// A PyTorch-parameterised LSTM layer (`weight_ih`, `weight_hh`, `bias_ih`, `bias_hh`; gates i, f, g, o).
 struct LSTM: Sendable {
     let inputWidth: Int
@@ -24,7 +35,7 @@ struct LSTM: Sendable {
 
     struct Cache: Sendable {
         let input: Tensor           // (T, B, in)
-        var gates: Tensor           // (T, B, 4H) activated gates
+        let gates: GateBuffer       // (T, B, 4H) activated gates; backward turns them into gradients
         let cells: Tensor           // (T, B, H)
         let hidden: Tensor          // (T, B, H): the output
         let initial: LSTMState
@@ -66,14 +77,15 @@ struct LSTM: Sendable {
         let last = (steps - 1) * batch * units
         let final = LSTMState(h: Tensor(shape: [batch, units], values: Array(hidden.values[last...])),
                               c: Tensor(shape: [batch, units], values: Array(cells.values[last...])))
-        return (hidden, final, Cache(input: x, gates: gates, cells: cells, hidden: hidden, initial: state))
+        return (hidden, final, Cache(input: x, gates: GateBuffer(gates), cells: cells, hidden: hidden, initial: state))
     }
 
     /// Backpropagation through the chunk, truncated at its start. Accumulates the four
-    /// parameter gradients (in `weight_ih, weight_hh, bias_ih, bias_hh` order); returns `dX`.
-    /// The cache's gate buffer is reused for the gate gradients, so it is taken `inout`.
-    func backward(_ dOut: Tensor, cache: inout Cache, weights w: Weights, grads: inout [Tensor], at offset: Int,
-                  isCancelled: () -> Bool) throws -> Tensor {
+    /// parameter gradients (in `weight_ih, weight_hh, bias_ih, bias_hh` order); returns `dX` when
+    /// asked for.
+    /// The cache's gate buffer is reused for the gate gradients: the cache is spent afterwards.
+    func backward(_ dOut: Tensor, cache: Cache, weights w: Weights, grads: inout [Tensor], at offset: Int,
+                  inputGradient: Bool, isCancelled: () -> Bool) throws -> Tensor? {
         let shape = LSTMKernels.Shape(steps: dOut.shape[0], batch: dOut.shape[1], input: inputWidth, hidden: units)
         var dX = Tensor(uninitialized: cache.input.shape)
         var dWIH = grads[offset], dWHH = grads[offset + 1], dBIH = grads[offset + 2], dBHH = grads[offset + 3]
@@ -84,7 +96,7 @@ struct LSTM: Sendable {
                 try w.weightHH.values.withUnsafeBufferPointer { whh in
                     try cache.initial.h.values.withUnsafeBufferPointer { h0 in
                         try cache.initial.c.values.withUnsafeBufferPointer { c0 in
-                            try cache.gates.values.withUnsafeMutableBufferPointer { gp in
+                            try cache.gates.tensor.values.withUnsafeMutableBufferPointer { gp in
                                 try cache.cells.values.withUnsafeBufferPointer { cp in
                                     try cache.hidden.values.withUnsafeBufferPointer { hp in
                                         try dOut.values.withUnsafeBufferPointer { dop in
@@ -100,7 +112,7 @@ struct LSTM: Sendable {
                                                                     cells: cp.baseAddress!, hidden: hp.baseAddress!,
                                                                     dOut: dop.baseAddress!, dWeightIH: dwih.baseAddress!,
                                                                     dWeightHH: dwhh.baseAddress!, dBiasIH: dbih.baseAddress!,
-                                                                    dBiasHH: dbhh.baseAddress!, dX: dxp.baseAddress!,
+                                                                    dBiasHH: dbhh.baseAddress!, dX: inputGradient ? dxp.baseAddress! : nil,
                                                                     isCancelled: isCancelled)
                                                             }
                                                         }
@@ -116,6 +128,6 @@ struct LSTM: Sendable {
                 }
             }
         }
-        return dX
+        return inputGradient ? dX : nil
     }
 }

@@ -130,9 +130,12 @@ public struct Model: Sendable, Equatable {
     /// Backpropagates `dOut` `(T, B, outputWidth)` through the chunk the cache came from,
     /// adding each parameter's gradient into `gradients` (zero them first: this accumulates).
     /// Consumes the cache, releasing each layer's buffers as soon as they are used.
-    /// - Returns: `dX`, the gradient with respect to the chunk's input.
+    /// - Parameter inputGradient: whether to compute `dX`; training needs none (the data has no
+    ///   gradient), which saves the first layer's largest product and buffer.
+    /// - Returns: `dX`, the gradient with respect to the chunk's input, when asked for.
+    @discardableResult
     public func backward(_ dOut: Tensor, cache: inout StackCache, gradients: inout [Tensor],
-                         isCancelled: () -> Bool = { false }) throws -> Tensor {
+                         inputGradient: Bool = true, isCancelled: () -> Bool = { false }) throws -> Tensor? {
         let expected = [cache.inputShape[0], cache.inputShape[1], outputWidth]
         guard dOut.shape == expected else {
             throw EngineError.shapeMismatch(tensor: "dOut", expected: expected, found: dOut.shape)
@@ -141,6 +144,8 @@ public struct Model: Sendable, Equatable {
             throw EngineError.shapeMismatch(tensor: "gradients", expected: [parameters.count], found: [gradients.count])
         }
         var grad = dOut
+        // Below the first layer with parameters nothing needs a gradient unless dX is asked for.
+        let firstTrained = spec.layers.firstIndex { !ParameterLayout.suffixes(of: $0).isEmpty } ?? 0
         var widths = [inputWidth]
         for layer in spec.layers { widths.append(layer.outputWidth(inputWidth: widths.last!)) }
         for index in stride(from: spec.layers.count - 1, through: 0, by: -1) {
@@ -148,13 +153,17 @@ public struct Model: Sendable, Equatable {
             switch (spec.layers[index], cache.layers[index]) {
             case let (.dense(units, activation), .dense(denseCache)):
                 cache.layers[index] = .passthrough      // release the buffers once used
-                grad = Dense(inputWidth: widths[index], units: units, activation: activation)
-                    .backward(&grad, cache: denseCache, weight: parameters[p], grads: &gradients, at: p)
-            case (.lstm(let units), .lstm(var lstmCache)):
-                cache.layers[index] = .passthrough      // the gate buffer is now unique: reused in place
-                grad = try LSTM(inputWidth: widths[index], units: units)
-                    .backward(grad, cache: &lstmCache, weights: lstmWeights(at: p), grads: &gradients, at: p,
-                              isCancelled: isCancelled)
+                guard let dX = Dense(inputWidth: widths[index], units: units, activation: activation)
+                    .backward(&grad, cache: denseCache, weight: parameters[p], grads: &gradients, at: p,
+                              inputGradient: inputGradient || index > firstTrained) else { return nil }
+                grad = dX
+            case let (.lstm(units), .lstm(lstmCache)):
+                cache.layers[index] = .passthrough      // release the buffers once used
+                guard let dX = try LSTM(inputWidth: widths[index], units: units)
+                    .backward(grad, cache: lstmCache, weights: lstmWeights(at: p), grads: &gradients, at: p,
+                              inputGradient: inputGradient || index > firstTrained, isCancelled: isCancelled)
+                else { return nil }
+                grad = dX
             case let (.dropout, .dropout(mask)):
                 grad = Dropout(rate: 0).backward(grad, mask: mask)
             default:
