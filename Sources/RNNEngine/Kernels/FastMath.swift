@@ -58,6 +58,30 @@ public enum FastMath {
     public static func exp(_ x: Float) -> Float { exp(Vector(repeating: x))[0] }
 }
 
+/// How a kernel reads and writes eight lanes: whole vectors in the body of a row, fewer lanes
+/// at its tail. Generic code specialises into one branch-free loop per case.
+protocol LaneAccess {
+    func load(_ p: UnsafePointer<Float>) -> SIMD8<Float>
+    func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>)
+}
+
+struct FullLanes: LaneAccess {
+    @inline(__always) func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+    }
+
+    @inline(__always) func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
+    }
+}
+
+struct PartialLanes: LaneAccess {
+    let count: Int
+
+    @inline(__always) func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> { loadVector(p, count) }
+    @inline(__always) func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) { storeVector(v, p, count) }
+}
+
 /// Loads and stores of up to eight floats, so loops handle widths that are not multiples of 8.
 @inline(__always)
 func loadVector(_ p: UnsafePointer<Float>, _ n: Int) -> SIMD8<Float> {

@@ -41,22 +41,33 @@ enum LSTMKernels {
                             cells: UnsafeMutablePointer<Float>, hidden: UnsafeMutablePointer<Float>,
                             batch: Int, width h: Int) {
         for b in 0..<batch {
-            let row = gates + b * 4 * h
             var j = 0
-            while j < h {
-                let n = min(8, h - j)
-                let i = FastMath.sigmoid(loadVector(row + j, n))
-                let f = FastMath.sigmoid(loadVector(row + h + j, n))
-                let g = FastMath.tanh(loadVector(row + 2 * h + j, n))
-                let o = FastMath.sigmoid(loadVector(row + 3 * h + j, n))
-                let c = f * loadVector(cPrev + b * h + j, n) + i * g
-                storeVector(i, row + j, n); storeVector(f, row + h + j, n)
-                storeVector(g, row + 2 * h + j, n); storeVector(o, row + 3 * h + j, n)
-                storeVector(c, cells + b * h + j, n)
-                storeVector(o * FastMath.tanh(c), hidden + b * h + j, n)
+            while j + 8 <= h {
+                forwardLanes(FullLanes(), gates + b * 4 * h + j, cPrev + b * h + j, cells + b * h + j,
+                             hidden + b * h + j, width: h)
                 j += 8
             }
+            if j < h {
+                forwardLanes(PartialLanes(count: h - j), gates + b * 4 * h + j, cPrev + b * h + j, cells + b * h + j,
+                             hidden + b * h + j, width: h)
+            }
         }
+    }
+
+    /// Eight units of one sequence: `row` points at unit j's input gate; the f, g, o gates
+    /// follow at strides of H.
+    @inline(__always)
+    static func forwardLanes<L: LaneAccess>(_ lanes: L, _ row: UnsafeMutablePointer<Float>, _ cPrev: UnsafePointer<Float>,
+                                            _ cell: UnsafeMutablePointer<Float>, _ hidden: UnsafeMutablePointer<Float>,
+                                            width h: Int) {
+        let i = FastMath.sigmoid(lanes.load(row))
+        let f = FastMath.sigmoid(lanes.load(row + h))
+        let g = FastMath.tanh(lanes.load(row + 2 * h))
+        let o = FastMath.sigmoid(lanes.load(row + 3 * h))
+        let c = f * lanes.load(cPrev) + i * g
+        lanes.store(i, row); lanes.store(f, row + h); lanes.store(g, row + 2 * h); lanes.store(o, row + 3 * h)
+        lanes.store(c, cell)
+        lanes.store(o * FastMath.tanh(c), hidden)
     }
 
     /// Backpropagates through the chunk, truncated at its start (no gradient flows into `h0`,
@@ -114,22 +125,32 @@ enum LSTMKernels {
                              cells: UnsafePointer<Float>, dh: UnsafePointer<Float>,
                              dcNext: UnsafeMutablePointer<Float>, batch: Int, width h: Int) {
         for b in 0..<batch {
-            let row = gates + b * 4 * h
             var j = 0
-            while j < h {
-                let n = min(8, h - j), k = b * h + j
-                let i = loadVector(row + j, n), f = loadVector(row + h + j, n)
-                let g = loadVector(row + 2 * h + j, n), o = loadVector(row + 3 * h + j, n)
-                let tc = FastMath.tanh(loadVector(cells + k, n))
-                let dhv = loadVector(dh + k, n)
-                let dc = dhv * o * (1 - tc * tc) + loadVector(dcNext + k, n)
-                storeVector(dc * g * i * (1 - i), row + j, n)
-                storeVector(dc * loadVector(cPrev + k, n) * f * (1 - f), row + h + j, n)
-                storeVector(dc * i * (1 - g * g), row + 2 * h + j, n)
-                storeVector(dhv * tc * o * (1 - o), row + 3 * h + j, n)
-                storeVector(dc * f, dcNext + k, n)
+            while j + 8 <= h {
+                let k = b * h + j
+                backwardLanes(FullLanes(), gates + b * 4 * h + j, cPrev + k, cells + k, dh + k, dcNext + k, width: h)
                 j += 8
             }
+            if j < h {
+                let k = b * h + j
+                backwardLanes(PartialLanes(count: h - j), gates + b * 4 * h + j, cPrev + k, cells + k, dh + k,
+                              dcNext + k, width: h)
+            }
         }
+    }
+
+    @inline(__always)
+    static func backwardLanes<L: LaneAccess>(_ lanes: L, _ row: UnsafeMutablePointer<Float>, _ cPrev: UnsafePointer<Float>,
+                                             _ cell: UnsafePointer<Float>, _ dh: UnsafePointer<Float>,
+                                             _ dcNext: UnsafeMutablePointer<Float>, width h: Int) {
+        let i = lanes.load(row), f = lanes.load(row + h), g = lanes.load(row + 2 * h), o = lanes.load(row + 3 * h)
+        let tc = FastMath.tanh(lanes.load(cell))
+        let dhv = lanes.load(dh)
+        let dc = dhv * o * (1 - tc * tc) + lanes.load(dcNext)
+        lanes.store(dc * g * i * (1 - i), row)
+        lanes.store(dc * lanes.load(cPrev) * f * (1 - f), row + h)
+        lanes.store(dc * i * (1 - g * g), row + 2 * h)
+        lanes.store(dhv * tc * o * (1 - o), row + 3 * h)
+        lanes.store(dc * f, dcNext)
     }
 }
