@@ -4,9 +4,9 @@ enum DenseKernels {
     static func forward(x: UnsafePointer<Float>, rows: Int, inWidth: Int, outWidth: Int,
                         weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
                         activation: Activation, y: UnsafeMutablePointer<Float>) {
+        Elementwise.broadcastRows(bias, into: y, rows: rows, width: outWidth)
         Gemm.sgemm(transA: false, transB: true, m: rows, n: outWidth, k: inWidth,
-                   alpha: 1, a: x, lda: inWidth, b: weight, ldb: inWidth, beta: 0, c: y, ldc: outWidth)
-        Elementwise.addBias(y, rows: rows, width: outWidth, bias: bias)
+                   alpha: 1, a: x, lda: inWidth, b: weight, ldb: inWidth, beta: 1, c: y, ldc: outWidth)
         Elementwise.activate(activation, y, count: rows * outWidth)
     }
 

@@ -1,34 +1,31 @@
 /// Fused elementwise loops over contiguous rows: bias, activations and their derivatives,
 /// column sums. Eight lanes at a time; a row's tail goes through the same vector code.
 enum Elementwise {
-    /// `x[r, j] += bias[j]` for every row.
-    static func addBias(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int, bias: UnsafePointer<Float>) {
-        for r in 0..<rows {
-            let row = x + r * width
-            var j = 0
-            while j < width {
-                let n = min(8, width - j)
-                storeVector(loadVector(row + j, n) + loadVector(bias + j, n), row + j, n)
-                j += 8
-            }
-        }
+    /// `x[r, ·] = bias` for every row: products then accumulate onto it (β = 1), which saves
+    /// both a zeroing pass and a bias pass over the output.
+    static func broadcastRows(_ bias: UnsafePointer<Float>, into x: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
+        for r in 0..<rows { (x + r * width).update(from: bias, count: width) }
     }
 
     /// Applies `activation` in place to `count` values.
     static func activate(_ activation: Activation, _ x: UnsafeMutablePointer<Float>, count: Int) {
+        guard activation != .linear else { return }
         var i = 0
-        while i < count {
-            let n = min(8, count - i)
-            let v = loadVector(x + i, n)
-            let y: SIMD8<Float>
-            switch activation {
-            case .linear: return
-            case .relu: y = v.replacing(with: 0, where: v .< 0)
-            case .tanh: y = FastMath.tanh(v)
-            case .sigmoid: y = FastMath.sigmoid(v)
-            }
-            storeVector(y, x + i, n)
+        while i + 8 <= count {
+            activateLanes(FullLanes(), activation, x + i)
             i += 8
+        }
+        if i < count { activateLanes(PartialLanes(count: count - i), activation, x + i) }
+    }
+
+    @inline(__always)
+    static func activateLanes<L: LaneAccess>(_ lanes: L, _ activation: Activation, _ p: UnsafeMutablePointer<Float>) {
+        let v = lanes.load(p)
+        switch activation {
+        case .linear: return
+        case .relu: lanes.store(v.replacing(with: 0, where: v .< 0), p)
+        case .tanh: lanes.store(FastMath.tanh(v), p)
+        case .sigmoid: lanes.store(FastMath.sigmoid(v), p)
         }
     }
 

@@ -11,22 +11,35 @@ enum GaussianKernels {
     static func addGaussian(to values: UnsafeMutablePointer<Float>, count: Int, std: Float, rng: inout Random) {
         var lanes = XoshiroLanes(seededFrom: &rng)
         var i = 0
-        while i < count {
-            // 16 × 32 random bits; 23 mantissa bits under the exponent of 1.0 give [1, 2) with
-            // no int→float conversion (Swift's generic SIMD conversions go lane by lane).
-            let bits = unsafeBitCast(lanes.next(), to: SIMD16<UInt32>.self)
-            let u1 = 2 - unsafeBitCast((bits.lowHalf &>> 9) | 0x3F80_0000, to: Vector.self)     // (0, 1]
-            let u2 = unsafeBitCast((bits.highHalf &>> 9) | 0x3F80_0000, to: Vector.self) - 1    // [0, 1)
-            let radius = squareRoot(-2 * log(u1)) * std
-            let (sine, cosine) = sinCosOfTurns(u2)
-            let n1 = min(8, count - i)
-            storeVector(loadVector(values + i, n1) + radius * cosine, values + i, n1)
-            i += n1
-            guard i < count else { break }
-            let n2 = min(8, count - i)
-            storeVector(loadVector(values + i, n2) + radius * sine, values + i, n2)
-            i += n2
+        while i + 16 <= count {
+            let (a, b) = sixteen(&lanes, std: std)
+            let full = FullLanes()
+            full.store(full.load(values + i) + a, values + i)
+            full.store(full.load(values + i + 8) + b, values + i + 8)
+            i += 16
         }
+        if i < count {
+            let (a, b) = sixteen(&lanes, std: std)
+            let first = PartialLanes(count: min(8, count - i))
+            first.store(first.load(values + i) + a, values + i)
+            if count - i > 8 {
+                let second = PartialLanes(count: count - i - 8)
+                second.store(second.load(values + i + 8) + b, values + i + 8)
+            }
+        }
+    }
+
+    /// Sixteen values `std · N(0, 1)`.
+    @inline(__always)
+    static func sixteen(_ lanes: inout XoshiroLanes, std: Float) -> (Vector, Vector) {
+        // 16 × 32 random bits; 23 mantissa bits under the exponent of 1.0 give [1, 2) with
+        // no int→float conversion (Swift's generic SIMD conversions go lane by lane).
+        let bits = unsafeBitCast(lanes.next(), to: SIMD16<UInt32>.self)
+        let u1 = 2 - unsafeBitCast((bits.lowHalf &>> 9) | 0x3F80_0000, to: Vector.self)     // (0, 1]
+        let u2 = unsafeBitCast((bits.highHalf &>> 9) | 0x3F80_0000, to: Vector.self) - 1    // [0, 1)
+        let radius = squareRoot(-2 * log(u1)) * std
+        let (sine, cosine) = sinCosOfTurns(u2)
+        return (radius * cosine, radius * sine)
     }
 
     /// Eight independent xoshiro256** generators in SIMD lanes (multiplications by 5 and 9

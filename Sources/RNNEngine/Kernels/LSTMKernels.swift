@@ -20,9 +20,9 @@ enum LSTMKernels {
                         gates: UnsafeMutablePointer<Float>, cells: UnsafeMutablePointer<Float>,
                         hidden: UnsafeMutablePointer<Float>, isCancelled: () -> Bool) throws {
         let rows = s.steps * s.batch, gw = s.gateWidth, h = s.hidden
+        Elementwise.broadcastRows(bias, into: gates, rows: rows, width: gw)
         Gemm.sgemm(transA: false, transB: true, m: rows, n: gw, k: s.input,
-                   alpha: 1, a: x, lda: s.input, b: weightIH, ldb: s.input, beta: 0, c: gates, ldc: gw)
-        Elementwise.addBias(gates, rows: rows, width: gw, bias: bias)
+                   alpha: 1, a: x, lda: s.input, b: weightIH, ldb: s.input, beta: 1, c: gates, ldc: gw)
         for t in 0..<s.steps {
             if t % cancelPollInterval == cancelPollInterval - 1, isCancelled() { throw EngineError.cancelled }
             let g = gates + t * s.batch * gw
