@@ -16,6 +16,7 @@ let package = Package(
     products: [
         .library(name: "RNNEngine", targets: ["RNNEngine"]),
         .library(name: "RNNTraining", targets: ["RNNTraining"]),
+        .library(name: "RNNScript", targets: ["RNNScript"]),
         .executable(name: "rnnlab-bench", targets: ["rnnlab-bench"]),
     ],
     dependencies: [],
@@ -29,6 +30,9 @@ let package = Package(
         .target(
             name: "RNNTraining",
             dependencies: ["RNNEngine"]
+        ),
+        .target(
+            name: "RNNScript"
         ),
         .executableTarget(
             name: "rnnlab-bench",
