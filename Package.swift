@@ -47,6 +47,10 @@ let package = Package(
             name: "RNNTrainingTests",
             dependencies: ["RNNTraining"]
         ),
+        .testTarget(
+            name: "RNNScriptTests",
+            dependencies: ["RNNScript"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -96,17 +96,16 @@ public struct Lexer: Sendable, Equatable {
             case "#":
                 while let next = peek(), next != "\n", next != "\r" { advance() }
             case "\\":
-                var ahead = 1
-                while peek(ahead) == " " || peek(ahead) == "\t" { ahead += 1 }
-                switch peek(ahead) {
+                let (spaces, next) = run(from: 1) { $0 == " " || $0 == "\t" }
+                switch next {
                 case "\n", "\r":
-                    for _ in 0...ahead { advance() }
+                    for _ in 0...spaces + 1 { advance() }
                 case nil:
                     let start = location
                     advance()
                     report(.continuationAtEnd, SourceRange(start: start, end: location))
                     endsWithContinuation = true
-                    for _ in 1..<ahead { advance() }
+                    for _ in 0..<spaces { advance() }
                 default:
                     return
                 }
@@ -221,6 +220,7 @@ public struct Lexer: Sendable, Equatable {
         if braced {
             guard !name.isEmpty, peek() == "}" else {
                 report(.unclosedVariableBraces(name: String(name)), SourceRange(start: dollar, end: location))
+                skipPastClosingBrace()
                 return nil
             }
             advance()
@@ -231,10 +231,33 @@ public struct Lexer: Sendable, Equatable {
         return String(name)
     }
 
+    /// After a malformed `${…`, moves past its `}` when one follows on the line before any
+    /// quote, so the rest of the reference is not reported again.
+    private mutating func skipPastClosingBrace() {
+        let (count, next) = run { !"}\"\n\r".unicodeScalars.contains($0) }
+        guard next == "}" else { return }
+        for _ in 0...count { advance() }
+    }
+
     // MARK: - Cursor
 
     private var location: SourceLocation { SourceLocation(file: file, line: line, column: column) }
 
+    /// How many scalars from `offset` on satisfy `predicate`, and the scalar after them — in
+    /// one pass, however long the run.
+    private func run(from offset: Int = 0, while predicate: (Unicode.Scalar) -> Bool) -> (count: Int, next: Unicode.Scalar?) {
+        let scalars = source.unicodeScalars
+        var i = index
+        for _ in 0..<offset where i < scalars.endIndex { i = scalars.index(after: i) }
+        var count = 0
+        while i < scalars.endIndex, predicate(scalars[i]) {
+            i = scalars.index(after: i)
+            count += 1
+        }
+        return (count, i < scalars.endIndex ? scalars[i] : nil)
+    }
+
+    /// The scalar `offset` places ahead (offsets stay small: 0, 1 or 2).
     private func peek(_ offset: Int = 0) -> Unicode.Scalar? {
         let scalars = source.unicodeScalars
         var i = index

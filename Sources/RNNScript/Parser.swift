@@ -11,15 +11,15 @@
 /// argument   = WORD '=' value | value | '->' NEWLINE*
 /// value      = atom (',' NEWLINE* atom)*
 /// atom       = WORD | NUMBER | STRING | VARIABLE
-/// block      = '{' separator* (statement (separator+ statement)*)? separator* '}'
+/// block      = NEWLINE* '{' separator* (statement (separator+ statement)*)? separator* '}'
 /// ```
 ///
-/// - A statement ends at a newline, `;`, `}` or the end of the input. A block's `{` is on the
-///   same line as its `for` or `repeat`; the block itself may span lines.
+/// - A statement ends at a newline, `;`, `}` or the end of the input. Blocks may span lines,
+///   and a block's `{` may stand on the line after its `for` or `repeat` header.
 /// - `let`, `for`, `in` and `repeat` are keywords only where the grammar expects them; as
 ///   values they are plain words.
 /// - A line break is allowed after `->` and after `,`, so a long `model` or list can go on over
-///   several lines.
+///   several lines, and before a block's `{`.
 /// - Values written without a space between them (`run-$opt`) are an error that suggests a
 ///   string (`"run-$opt"`).
 ///
@@ -58,7 +58,8 @@ public struct Parser: Sendable, Equatable {
     }
 
     /// Whether a REPL should read another line before running `text`: a block is still open,
-    /// the text ends with a `\`, `->` or `,` that asks for more, and nothing else is wrong.
+    /// a loop header waits for its `{`, or the text ends with a `\`, `->` or `,` that asks for
+    /// more — and nothing else is wrong.
     /// Text with any other error is complete: running it shows the error at once.
     public static func needsMoreInput(_ text: String) -> Bool {
         var parser = Parser(source: text, file: "<input>", limits: Limits())
@@ -73,7 +74,8 @@ public struct Parser: Sendable, Equatable {
     private var lexer: Lexer
     private let limits: Limits
     private var current: Token
-    private var lookahead: Token?
+    /// Tokens read past the current one, nearest first.
+    private var lookahead: [Token] = []
     /// The last token consumed other than a newline: errors about something missing point just
     /// after it.
     private var previous: Token
@@ -179,6 +181,7 @@ public struct Parser: Sendable, Equatable {
     private mutating func forLoop() throws(Failure) -> Statement {
         let keyword = current
         advance()
+        if current.kind == .word("in") { throw fail(.expected("a loop variable", after: "'for'")) }
         let variable = try variableName(what: "a loop variable", after: "'for'")
         guard current.kind == .word("in") else { throw fail(.expected("'in'", after: "'for \(variable.name)'")) }
         advance()
@@ -276,12 +279,13 @@ public struct Parser: Sendable, Equatable {
 
     // MARK: - Blocks
 
-    /// `{ … }` right after a loop header.
+    /// `{ … }` after a loop header, on the same line or a later one.
     private mutating func block(after context: String) throws(Failure) -> Block {
-        guard current.kind == .leftBrace else {
-            let hint = current.kind == .newline ? "a block starts on the same line" : nil
-            throw fail(.expected("'{'", after: context, hint: hint))
+        if current.kind == .newline {
+            let next = peekPastNewlines()
+            if next.kind == .leftBrace || next.kind == .end { skipNewlines() }
         }
+        guard current.kind == .leftBrace else { throw fail(.expected("'{'", after: context), endsEarly: true) }
         return try blockBody()
     }
 
@@ -395,7 +399,7 @@ public struct Parser: Sendable, Equatable {
     /// Stops parsing: the current token becomes the end, and nothing more is reported.
     private mutating func halt() {
         halted = true
-        lookahead = nil
+        lookahead = []
         current = Token(.end, range: SourceRange(at: previous.range.end))
     }
 
@@ -403,19 +407,20 @@ public struct Parser: Sendable, Equatable {
 
     private mutating func advance() {
         if current.kind != .newline { previous = current }
-        if let next = lookahead {
-            current = next
-            lookahead = nil
-        } else {
-            current = pull()
-        }
+        current = lookahead.isEmpty ? pull() : lookahead.removeFirst()
     }
 
-    private mutating func peek() -> Token {
-        if let lookahead { return lookahead }
-        let next = pull()
-        lookahead = next
-        return next
+    /// The token `distance` places after the current one.
+    private mutating func peek(_ distance: Int = 1) -> Token {
+        while lookahead.count < distance { lookahead.append(pull()) }
+        return lookahead[distance - 1]
+    }
+
+    /// The first token after the current one and any newlines that follow it.
+    private mutating func peekPastNewlines() -> Token {
+        var distance = 1
+        while peek(distance).kind == .newline { distance += 1 }
+        return peek(distance)
     }
 
     private mutating func skipNewlines() {

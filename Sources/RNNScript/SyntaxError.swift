@@ -121,6 +121,7 @@ enum SyntaxError: Sendable, Equatable {
 func describe(_ scalar: Unicode.Scalar) -> String {
     let code = "U+" + String(repeating: "0", count: max(0, 4 - String(scalar.value, radix: 16).count))
         + String(scalar.value, radix: 16, uppercase: true)
+    if scalar == "'" { return "\"'\"" }
     if scalar.isASCII && isVisible(scalar) { return "'\(Character(scalar))'" }
     if isVisible(scalar) { return "'\(Character(scalar))' (\(code))" }
     if let name = scalar.properties.name ?? scalar.properties.nameAlias { return "\(code) (\(name))" }
