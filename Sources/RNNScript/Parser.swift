@@ -74,8 +74,10 @@ public struct Parser: Sendable, Equatable {
     private var lexer: Lexer
     private let limits: Limits
     private var current: Token
-    /// Tokens read past the current one, nearest first.
+    /// Tokens read past the current one: `lookahead[lookaheadStart...]`, nearest first (a
+    /// queue that never shifts, so looking far ahead over blank lines stays linear).
     private var lookahead: [Token] = []
+    private var lookaheadStart = 0
     /// The last token consumed other than a newline: errors about something missing point just
     /// after it.
     private var previous: Token
@@ -400,6 +402,7 @@ public struct Parser: Sendable, Equatable {
     private mutating func halt() {
         halted = true
         lookahead = []
+        lookaheadStart = 0
         current = Token(.end, range: SourceRange(at: previous.range.end))
     }
 
@@ -407,13 +410,22 @@ public struct Parser: Sendable, Equatable {
 
     private mutating func advance() {
         if current.kind != .newline { previous = current }
-        current = lookahead.isEmpty ? pull() : lookahead.removeFirst()
+        guard lookaheadStart < lookahead.count else {
+            current = pull()
+            return
+        }
+        current = lookahead[lookaheadStart]
+        lookaheadStart += 1
+        if lookaheadStart == lookahead.count {
+            lookahead.removeAll(keepingCapacity: true)
+            lookaheadStart = 0
+        }
     }
 
     /// The token `distance` places after the current one.
     private mutating func peek(_ distance: Int = 1) -> Token {
-        while lookahead.count < distance { lookahead.append(pull()) }
-        return lookahead[distance - 1]
+        while lookahead.count - lookaheadStart < distance { lookahead.append(pull()) }
+        return lookahead[lookaheadStart + distance - 1]
     }
 
     /// The first token after the current one and any newlines that follow it.
