@@ -75,7 +75,8 @@ public struct Command: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The arguments split at each `->`: one group per layer of a `model` command, or a single
-    /// group when there is no arrow. The parser guarantees no group is empty.
+    /// group when there is no arrow. Since an arrow is never first, last or doubled, no group is
+    /// empty unless the command has no arguments at all.
     public var segments: [[Argument]] {
         arguments.split(omittingEmptySubsequences: false) { $0.kind == .arrow }.map(Array.init)
     }

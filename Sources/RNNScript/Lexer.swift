@@ -130,16 +130,17 @@ public struct Lexer: Sendable, Equatable {
         }
         let range = SourceRange(start: start, end: location)
         let string = String(text)
-        let first = text[text.startIndex]
+        let scalars = Array(text)
+        let first = scalars[0]
         if isLetter(first) || first == "_" { return Token(.word(string), range: range) }
-        if isNumberSyntax(Array(text)) {
+        if isNumberSyntax(scalars) {
             if let value = Double(string.filter { $0 != "_" }), value.isFinite {
                 return Token(.number(text: string, value: value), range: range)
             }
             report(.numberOutOfRange(string), range)
-        } else if looksNumeric(Array(text)) {
+        } else if looksNumeric(scalars) {
             report(.malformedNumber(string), range)
-        } else if text.count == 1 {
+        } else if scalars.count == 1 {
             report(.unexpectedCharacter(first), range)
         } else {
             report(.unexpectedText(string), range)

@@ -103,8 +103,8 @@ public struct Parser: Sendable, Equatable {
 
     private var sortedDiagnostics: [Diagnostic] {
         let ordered = diagnostics.enumerated().sorted { a, b in
-            let (x, y) = (a.element.location, b.element.location)
-            return x.precedes(y) || (x == y && a.offset < b.offset)
+            (a.element.location.line, a.element.location.column, a.offset)
+                < (b.element.location.line, b.element.location.column, b.offset)
         }.map(\.element)
         return ordered + (stopMessage.map { [$0] } ?? [])
     }
@@ -156,10 +156,8 @@ public struct Parser: Sendable, Equatable {
             break
         }
         switch statement {
-        case .command where current.kind == .leftBrace:
+        case .command:                          // a command's arguments run up to a separator or a '{'
             throw fail(.unexpectedBlock)
-        case .command:
-            throw fail(.expectedStatementEnd(after: "the command"))
         case let .letBinding(binding):
             throw fail(.expectedStatementEnd(after: "the value of '\(binding.name.name)'",
                                              hint: "a list is written a,b,c"))

@@ -48,14 +48,6 @@ public struct Token: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// Whether the token ends a statement: a newline, `;` or the end of the input.
-    var endsStatement: Bool {
-        switch kind {
-        case .newline, .semicolon, .end: true
-        default: false
-        }
-    }
-
     /// Whether the token can start a value (a word, number, string or variable).
     var startsValue: Bool {
         switch kind {
