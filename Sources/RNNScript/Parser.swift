@@ -57,6 +57,20 @@ public struct Parser: Sendable, Equatable {
         return (script, parser.sortedDiagnostics)
     }
 
+    /// Parses text that must be exactly one value (a word, number, string, variable or list),
+    /// such as the VALUE of `rnnlab run FILE --set NAME=VALUE`.
+    ///
+    /// - Returns: the value, or nil with at least one error.
+    public static func parseValue(_ source: String, file: String = "<value>") -> (value: Value?, diagnostics: [Diagnostic]) {
+        var parser = Parser(source: source, file: file, limits: Limits())
+        let value = try? parser.value(after: "'='")
+        if value != nil && parser.current.kind != .end {
+            parser.report(.expectedEndOfValue, at: parser.current.range)
+        }
+        let diagnostics = parser.sortedDiagnostics
+        return (diagnostics.contains { $0.severity == .error } ? nil : value, diagnostics)
+    }
+
     /// Whether a REPL should read another line before running `text`: a block is still open,
     /// a loop header waits for its `{`, or the text ends with a `\`, `->` or `,` that asks for
     /// more — and nothing else is wrong.

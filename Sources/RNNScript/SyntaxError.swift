@@ -23,6 +23,8 @@ enum SyntaxError: Sendable, Equatable {
     case expected(String, after: String, hint: String? = nil)
     case invalidVariableName(String)
     case expectedStatementEnd(after: String, hint: String? = nil)
+    /// More text after what must be a single value.
+    case expectedEndOfValue
     case unexpectedBlock
     case expectedOptionName(afterList: Bool)
     case expectedValueBeforeComma
@@ -80,6 +82,8 @@ enum SyntaxError: Sendable, Equatable {
             return "invalid variable name \(quoted(name)) (use letters, digits and '_', starting with a letter or '_')"
         case let .expectedStatementEnd(after, hint):
             return "expected a newline or ';' after \(after)" + (hint.map { " (\($0))" } ?? "")
+        case .expectedEndOfValue:
+            return "expected one value and nothing after it (a list is written a,b,c; text with spaces goes in double quotes)"
         case .unexpectedBlock:
             return "unexpected '{' (a block follows 'for NAME in VALUES' or 'repeat N')"
         case let .expectedOptionName(afterList):

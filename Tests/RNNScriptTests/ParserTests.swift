@@ -190,6 +190,37 @@ import Testing
     }
 }
 
+@Suite struct ValueTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        let text: String
+        let expected: String?
+        let messages: [String]
+        var testDescription: String { text.debugDescription }
+    }
+
+    /// `--set NAME=VALUE` values.
+    static let cases: [Case] = [
+        Case(text: "300", expected: "300", messages: []),
+        Case(text: "100,50, 10", expected: "100,50,10", messages: []),
+        Case(text: "adam", expected: "adam", messages: []),
+        Case(text: "\"my run\"", expected: "\"my run\"", messages: []),
+        Case(text: "$other", expected: "$other", messages: []),
+        Case(text: "", expected: nil, messages: ["1:1: expected a value after '='"]),
+        Case(text: "my run", expected: nil,
+             messages: ["1:4: expected one value and nothing after it (a list is written a,b,c; text with spaces goes in double quotes)"]),
+        Case(text: "1e999", expected: nil, messages: ["1:1: number out of range: '1e999' (the largest magnitude is about 1.8e308)"]),
+        Case(text: "a;b", expected: nil,
+             messages: ["1:2: expected one value and nothing after it (a list is written a,b,c; text with spaces goes in double quotes)"]),
+    ]
+
+    @Test(arguments: cases)
+    func parsesOneValue(_ c: Case) {
+        let (value, diagnostics) = Parser.parseValue(c.text, file: "--set")
+        #expect(value?.description == c.expected)
+        #expect(diagnostics.map { "\($0.location.lineColumn): \($0.message)" } == c.messages)
+    }
+}
+
 struct Failed: Error, CustomStringConvertible {
     let description: String
     init(_ what: String) { description = "unexpected shape: \(what)" }
