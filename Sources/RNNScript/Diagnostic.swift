@@ -38,7 +38,7 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
     public var location: SourceLocation { range.start }
 
     /// The header line alone: `FILE:LINE:COL: error: MESSAGE`.
-    public var description: String { "\(location): \(severity.rawValue): \(Self.sanitized(message))" }
+    public var description: String { Self.sanitized("\(location): \(severity.rawValue): \(message)") }
 
     /// The diagnostic as a terminal shows it: header, source line, caret line, then the notes.
     ///
@@ -74,7 +74,8 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
         case .warning: "\u{1B}[1;35m"
         case .note: "\u{1B}[1;36m"
         }
-        return "\(bold)\(location): \(tint)\(severity.rawValue):\(reset)\(bold) \(Self.sanitized(message))\(reset)"
+        return "\(bold)\(Self.sanitized(location.description)): \(tint)\(severity.rawValue):\(reset)\(bold) "
+            + "\(Self.sanitized(message))\(reset)"
     }
 
     /// Spaces up to the start column (tabs where the source line has tabs, so the caret lines

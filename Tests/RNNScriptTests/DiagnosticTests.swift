@@ -372,6 +372,8 @@ import Testing
         #expect(noSuchLine.render(source: source, color: false) == "t.rnn:9:1: warning: elsewhere")
         let hostile = Diagnostic.error("a\u{1B}[2Jb", range: range(1, 1, 1, 2))
         #expect(hostile.description == "t.rnn:1:1: error: a\u{FFFD}[2Jb")
+        let hostileFile = Diagnostic.error("m", range: SourceRange(at: RNNScript.SourceLocation(file: "a\u{1B}]0;x\u{7}", line: 1, column: 1)))
+        #expect(hostileFile.render(source: "", color: true).unicodeScalars.filter { $0 == "\u{7}" }.isEmpty)
         #expect(Diagnostic.line(1, of: "\u{FEFF}seed") == Array("seed".unicodeScalars))
         #expect(Diagnostic.line(3, of: "a\r\n\rc") == ["c"])
     }
