@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "RNNEngine", targets: ["RNNEngine"]),
         .library(name: "RNNData", targets: ["RNNData"]),
         .library(name: "RNNTraining", targets: ["RNNTraining"]),
+        .library(name: "RNNScript", targets: ["RNNScript"]),
         .executable(name: "rnnlab-bench", targets: ["rnnlab-bench"]),
     ],
     dependencies: [],
@@ -36,6 +37,10 @@ let package = Package(
             name: "RNNTraining",
             dependencies: ["RNNEngine", "RNNData"]
         ),
+        .target(
+            name: "RNNScript",
+            dependencies: ["RNNEngine", "RNNData", "RNNTraining"]
+        ),
         .executableTarget(
             name: "rnnlab-bench",
             dependencies: ["RNNEngine", "RNNData", "RNNTraining"]
@@ -52,6 +57,10 @@ let package = Package(
         .testTarget(
             name: "RNNTrainingTests",
             dependencies: ["RNNTraining", "RNNData", "RNNEngine"]
+        ),
+        .testTarget(
+            name: "RNNScriptTests",
+            dependencies: ["RNNScript"]
         ),
     ],
     swiftLanguageModes: [.v6]
