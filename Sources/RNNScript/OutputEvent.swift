@@ -1,0 +1,136 @@
+import Foundation
+import RNNTraining
+
+/// What the interpreter says. It never prints: the front end renders these (a terminal, a
+/// batch log), the store records the permanent ones, and the report draws the payloads.
+public enum OutputEvent: Sendable {
+    /// Transient progress inside an epoch: shown live on a terminal, never recorded.
+    case progress(TrainingProgress)
+    /// One finished epoch of a run (recorded; SPEC §5's plain line when not a terminal).
+    case epoch(EpochLine)
+    /// A block of text (recorded).
+    case text(String)
+    /// A table (recorded; its rows are also the structured payload).
+    case table(TextTable)
+    /// An error, warning or note at a place in a source text (recorded).
+    case diagnostic(Diagnostic, source: String)
+    /// A run's state after a `train` ended (recorded as a payload for the store and report).
+    case runEnded(RunSummary)
+}
+
+/// Live progress of the epoch being trained.
+public struct TrainingProgress: Sendable, Equatable {
+    public var runName: String
+    public var epoch: Int
+    public var lastEpoch: Int
+    public var chunk: Int
+    public var chunks: Int
+    public var runningLoss: Double?
+    public var splits: Int
+    /// Seconds since the epoch started, and the estimate for the rest of this `train`.
+    public var elapsed: Double
+    public var remaining: Double?
+
+    public init(runName: String, epoch: Int, lastEpoch: Int, chunk: Int, chunks: Int, runningLoss: Double?,
+                splits: Int, elapsed: Double, remaining: Double?) {
+        self.runName = runName
+        self.epoch = epoch
+        self.lastEpoch = lastEpoch
+        self.chunk = chunk
+        self.chunks = chunks
+        self.runningLoss = runningLoss
+        self.splits = splits
+        self.elapsed = elapsed
+        self.remaining = remaining
+    }
+}
+
+/// A finished epoch, with the last epoch number this `train` will reach.
+public struct EpochLine: Sendable, Equatable {
+    public var runName: String
+    public var metrics: EpochMetrics
+    public var lastEpoch: Int
+
+    public init(runName: String, metrics: EpochMetrics, lastEpoch: Int) {
+        self.runName = runName
+        self.metrics = metrics
+        self.lastEpoch = lastEpoch
+    }
+
+    /// SPEC §5: `epoch 12/200  loss 0.004211  splits 50  lr 0.001  grad 0.83/2.10  1.92s`
+    /// (plus `val 0.004300` after the loss when validating).
+    public var plainText: String {
+        let m = metrics
+        var parts = ["epoch \(m.epoch)/\(lastEpoch)", "loss \(format(m.loss, 6))"]
+        if let v = m.validationLoss { parts.append("val \(format(v, 6))") }
+        parts += ["splits \(m.splits)", "lr \(m.learningRate)",
+                  "grad \(format(m.gradNormMean, 2))/\(format(m.gradNormMax, 2))", "\(format(m.seconds, 2))s"]
+        return parts.joined(separator: "  ")
+    }
+}
+
+/// How a run stands after a `train`.
+public struct RunSummary: Sendable, Equatable {
+    public var name: String
+    public var status: RunStatus
+    public var epochs: Int
+    public var finalLoss: Double?
+    public var bestLoss: Double?
+    public var message: String
+
+    public init(name: String, status: RunStatus, epochs: Int, finalLoss: Double?, bestLoss: Double?, message: String) {
+        self.name = name
+        self.status = status
+        self.epochs = epochs
+        self.finalLoss = finalLoss
+        self.bestLoss = bestLoss
+        self.message = message
+    }
+}
+
+/// A table: a header row and rows of cells, right-aligning numbers when drawn.
+public struct TextTable: Sendable, Equatable {
+    public var title: String?
+    public var columns: [String]
+    public var rows: [[String]]
+
+    public init(title: String? = nil, columns: [String], rows: [[String]]) {
+        self.title = title
+        self.columns = columns
+        self.rows = rows
+    }
+
+    /// Plain text with aligned columns (numbers right-aligned).
+    public func render() -> String {
+        var widths = columns.map(\.count)
+        for row in rows {
+            for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
+        }
+        func isNumber(_ s: String) -> Bool { Double(s.replacingOccurrences(of: ",", with: "")) != nil }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, cell in
+                let pad = String(repeating: " ", count: max(0, widths[i] - cell.count))
+                return isNumber(cell) ? pad + cell : cell + pad
+            }.joined(separator: "  ").trimmingTrailingSpaces()
+        }
+        var out: [String] = []
+        if let title { out.append(title) }
+        out.append(line(columns))
+        out.append(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  "))
+        out += rows.map(line)
+        return out.joined(separator: "\n")
+    }
+}
+
+func format(_ value: Double, _ digits: Int) -> String {
+    guard value.isFinite else { return "\(value)" }
+    return String(format: "%.\(digits)f", value)
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var s = self
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}
