@@ -19,7 +19,7 @@ public struct Script: Sendable, Equatable, CustomStringConvertible {
 
 /// One statement: a command, `let`, `for` or `repeat`.
 public enum Statement: Sendable, Equatable, CustomStringConvertible {
-    case command(Command)
+    case command(CommandCall)
     case letBinding(LetBinding)
     case forLoop(ForLoop)
     case repeatLoop(RepeatLoop)
@@ -63,7 +63,7 @@ public struct Identifier: Sendable, Equatable, CustomStringConvertible {
 /// The parser knows no command names: every command has this shape, and the `->` separators of
 /// `model` are kept as `.arrow` arguments where they were written (`segments` splits at them).
 /// The resolver decides which commands accept which arguments.
-public struct Command: Sendable, Equatable, CustomStringConvertible {
+public struct CommandCall: Sendable, Equatable, CustomStringConvertible {
     public var head: Identifier
     public var arguments: [Argument]
     public var range: SourceRange

@@ -22,6 +22,10 @@ public final class Interpreter {
     public let baseDirectory: URL
     /// `--set NAME=VALUE`: values that replace the script's `let NAME = …`.
     public let overrides: [String: Value]
+    private var workspace = Workspace()
+    private var environment = Environment()
+    /// Statement nesting of `run` includes, to refuse cycles.
+    private var includeStack: [URL] = []
 
     public init(baseDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
                 overrides: [String: Value] = [:]) {
@@ -29,30 +33,192 @@ public final class Interpreter {
         self.overrides = overrides
     }
 
-    /// Parses, resolves and runs one cell. A failed command changes nothing and stops the cell.
+    /// Parses, resolves and runs one cell, statement by statement; the first failing command
+    /// stops the cell and changes nothing. A script with a syntax error runs nothing.
     /// - Parameters:
     ///   - emit: receives every output event as it happens.
     ///   - isCancelled: polled while training (Ctrl-C); a cancelled cell ends `interrupted`.
     public func run(_ source: String, file: String, emit: (OutputEvent) -> Void,
                     isCancelled: () -> Bool = { false }) -> CellOutcome {
-        let (_, diagnostics) = Parser.parse(source, file: file)
+        let (script, diagnostics) = Parser.parse(source, file: file)
         for d in diagnostics { emit(.diagnostic(d, source: source)) }
         if diagnostics.contains(where: { $0.severity == .error }) { return CellOutcome(status: .error) }
-        return CellOutcome(status: .ok)
+        return withoutActuallyEscaping(emit) { emit in
+            withoutActuallyEscaping(isCancelled) { isCancelled in
+                var runner = Runner(interpreter: self, source: source, directory: baseDirectory, emit: emit,
+                                    isCancelled: isCancelled, dryRun: false)
+                return runner.run(script.statements)
+            }
+        }
     }
 
-    /// Every diagnostic of a script without running anything (`rnnlab check`).
+    /// Every diagnostic of a script without running anything (`rnnlab check`): syntax, then
+    /// each command resolved with the variables its `let`s and loops would bind.
     public func check(_ source: String, file: String) -> [Diagnostic] {
-        Parser.parse(source, file: file).diagnostics
+        let (script, diagnostics) = Parser.parse(source, file: file)
+        guard !diagnostics.contains(where: { $0.severity == .error }) else { return diagnostics }
+        let saved = environment
+        defer { environment = saved }
+        let collector = DiagnosticCollector(diagnostics)
+        var runner = Runner(interpreter: self, source: source, directory: baseDirectory,
+                            emit: { if case let .diagnostic(d, _) = $0 { collector.diagnostics.append(d) } },
+                            isCancelled: { false }, dryRun: true)
+        _ = runner.run(script.statements)
+        return collector.diagnostics
     }
 
-    /// Candidates to complete the word that ends `line` (commands, options, layer kinds, run names).
+    /// Candidates to complete the word that ends `line`: commands at the start, then the
+    /// command's options (`lr=`), optimizer names, layer kinds and run names.
     public func completions(for line: String) -> [String] {
-        []
+        let words = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+        let current = words.last ?? ""
+        guard words.count > 1 else { return CommandTable.names.filter { $0.hasPrefix(current) } }
+        let command = words.first { !$0.isEmpty } ?? ""
+        var candidates: [String] = []
+        if let spec = CommandTable.spec(named: command) {
+            candidates += spec.options.map { $0.name + "=" }
+            for usage in spec.usage {
+                candidates += usage.split(whereSeparator: { " |[]".contains($0) }).map(String.init)
+                    .filter { $0.allSatisfy { $0.isLowercase || $0 == "_" } }
+            }
+        }
+        if command == "optimizer" { candidates += CommandTable.optimizerNames }
+        if command == "model" { candidates += CommandTable.layerKinds + ["relu", "tanh", "sigmoid", "linear"] }
+        candidates += workspace.runs.map(\.name)
+        return Array(Set(candidates.filter { $0.hasPrefix(current) && $0 != current })).sorted()
     }
 
     /// Whether `text` is an unfinished cell (open block, trailing `\`): the REPL asks for more.
     public static func needsMoreInput(_ text: String) -> Bool {
         Parser.needsMoreInput(text)
+    }
+
+    private final class DiagnosticCollector {
+        var diagnostics: [Diagnostic]
+        init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
+    }
+
+    /// Walks statements: `let`, loops, includes, commands.
+    private struct Runner {
+        let interpreter: Interpreter
+        let source: String
+        let directory: URL
+        let emit: (OutputEvent) -> Void
+        let isCancelled: () -> Bool
+        let dryRun: Bool
+
+        /// Runs until the first failure; a dry run (`check`) goes on to report every error.
+        mutating func run(_ statements: [Statement]) -> CellOutcome {
+            var failed = false
+            for statement in statements {
+                let outcome = run(statement)
+                if dryRun { failed = failed || outcome.status != .ok; continue }
+                if outcome.status != .ok || outcome.quit { return outcome }
+            }
+            return CellOutcome(status: failed ? .error : .ok)
+        }
+
+        private func fail(_ diagnostic: Diagnostic) -> CellOutcome {
+            emit(.diagnostic(diagnostic, source: source))
+            return CellOutcome(status: .error)
+        }
+
+        mutating func run(_ statement: Statement) -> CellOutcome {
+            do {
+                switch statement {
+                case let .letBinding(binding):
+                    let value: ScriptValue
+                    if let override = interpreter.overrides[binding.name.name] {
+                        value = try interpreter.environment.evaluate(override)
+                    } else {
+                        value = try interpreter.environment.evaluate(binding.value)
+                    }
+                    interpreter.environment.variables[binding.name.name] = value
+                case let .forLoop(loop):
+                    var values: [ScriptValue] = []
+                    for v in loop.values { values += try interpreter.environment.evaluate(v).elements }
+                    let saved = interpreter.environment.variables[loop.variable.name]
+                    defer { interpreter.environment.variables[loop.variable.name] = saved }
+                    for value in values {
+                        interpreter.environment.variables[loop.variable.name] = value
+                        let outcome = run(loop.body.statements)
+                        if outcome.status != .ok || outcome.quit { return outcome }
+                    }
+                case let .repeatLoop(loop):
+                    let count = try interpreter.environment.evaluate(loop.count)
+                    let n = try Arguments.integer(count, name: "repeat count", in: 0...1_000_000, at: loop.count.range)
+                    for _ in 0..<(dryRun ? min(n, 1) : n) {
+                        let outcome = run(loop.body.statements)
+                        if outcome.status != .ok || outcome.quit { return outcome }
+                    }
+                case let .command(call):
+                    return try runCommand(call)
+                }
+            } catch let error as ScriptError {
+                return fail(error.diagnostic)
+            } catch {
+                return fail(.error("\(error)", range: statement.range))
+            }
+            return CellOutcome(status: .ok)
+        }
+
+        private mutating func runCommand(_ call: CommandCall) throws -> CellOutcome {
+            guard let spec = CommandTable.spec(named: call.head.name) else {
+                let hint = Suggestion.closest(to: call.head.name, among: CommandTable.names).map { " (did you mean '\($0)'?)" } ?? ""
+                throw ScriptError(.error("unknown command '\(call.head.name)'\(hint); 'help' lists the commands",
+                                         range: call.head.range))
+            }
+            let command: Command
+            do {
+                command = try spec.resolve(call, interpreter.environment)
+            } catch let error as ScriptError {
+                throw error
+            } catch {
+                throw ScriptError(.error("\(error)", range: call.range))
+            }
+            if case let .include(path) = command {
+                return try include(resolve(path, in: directory), at: call)
+            }
+            guard !dryRun else { return CellOutcome(status: .ok) }
+            var copy = interpreter.workspace
+            let effect: Effect
+            do {
+                effect = try copy.execute(command, baseDirectory: directory, emit: emit, isCancelled: isCancelled)
+            } catch let error as ScriptError {
+                throw error
+            } catch {
+                throw ScriptError(.error("\(call.head.name): \(error)", range: call.range))
+            }
+            interpreter.workspace = copy
+            switch effect {
+            case .quit: return CellOutcome(status: .ok, quit: true)
+            case .interrupted: return CellOutcome(status: .interrupted)
+            case .done, .include: return CellOutcome(status: .ok)
+            }
+        }
+
+        /// `run "file.rnn"`: the file's statements, relative paths resolved from its folder.
+        private mutating func include(_ url: URL, at call: CommandCall) throws -> CellOutcome {
+            if interpreter.includeStack.contains(url) {
+                throw ScriptError(.error("'\(url.lastPathComponent)' is already running (a 'run' cycle)", range: call.range))
+            }
+            guard interpreter.includeStack.count < 32 else {
+                throw ScriptError(.error("'run' nests more than 32 files deep", range: call.range))
+            }
+            let text: String
+            do {
+                text = try String(contentsOf: url, encoding: .utf8)
+            } catch {
+                throw ScriptError(.error("cannot read '\(url.path)': \(error.localizedDescription)", range: call.range))
+            }
+            let (script, diagnostics) = Parser.parse(text, file: url.path)
+            for d in diagnostics { emit(.diagnostic(d, source: text)) }
+            if diagnostics.contains(where: { $0.severity == .error }) { return CellOutcome(status: .error) }
+            interpreter.includeStack.append(url)
+            defer { interpreter.includeStack.removeLast() }
+            var nested = Runner(interpreter: interpreter, source: text, directory: url.deletingLastPathComponent(),
+                                emit: emit, isCancelled: isCancelled, dryRun: dryRun)
+            return nested.run(script.statements)
+        }
     }
 }

@@ -232,7 +232,7 @@ public struct Parser: Sendable, Equatable {
     }
 
     /// `HEAD ARGUMENT…`
-    private mutating func command() throws(Failure) -> Command {
+    private mutating func command() throws(Failure) -> CommandCall {
         guard case let .word(name) = current.kind else { throw fail(.expectedCommand(found: current)) }
         let head = Identifier(name, range: current.range)
         advance()
@@ -241,7 +241,7 @@ public struct Parser: Sendable, Equatable {
             switch current.kind {
             case .newline, .semicolon, .end, .leftBrace, .rightBrace:
                 let end = arguments.last?.range ?? head.range
-                return Command(head: head, arguments: arguments, range: SourceRange(from: head.range, to: end))
+                return CommandCall(head: head, arguments: arguments, range: SourceRange(from: head.range, to: end))
             case .arrow:
                 guard let last = arguments.last, last.kind != .arrow else { throw fail(.expectedLayerBeforeArrow) }
                 arguments.append(Argument(.arrow, range: current.range))

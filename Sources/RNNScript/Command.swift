@@ -1,0 +1,44 @@
+import RNNData
+import RNNEngine
+import RNNTraining
+
+/// A resolved command: typed, range-checked, ready to run. Everything after the resolver
+/// switches over this; no command name is compared as a string outside `CommandTable`.
+public enum Command: Sendable, Equatable {
+    case help(topic: String?)
+    case seed(UInt64)
+    case threads(Int)
+    case dataSine(SineOptions)
+    case dataCSV(path: String, column: CSVColumn, key: CSVColumn?)
+    case dataShow
+    case features(FeatureSpec)
+    case targets(TargetSpec)
+    case validate(ValidationSpec?)
+    /// `model seed` leaves the output width to the targets.
+    case modelSeed
+    case model(ModelSpec)
+    case modelSummary
+    case optimizer(OptimizerConfig)
+    case clip(ClipSetting)
+    case splitSchedule(splits: [Int], patience: Int, minDelta: Double)
+    case lrSchedule(LRPlateau?)
+    case train(epochs: Int, name: String?, until: Double?, earlyStop: Int?)
+    case evaluate
+    case predict(sequence: Int, last: Int)
+    case reset
+    case show(topic: ShowTopic?)
+    case runs
+    case compare([String])
+    case exportRun(run: String, path: String, force: Bool)
+    case weightsExport(path: String, force: Bool)
+    case weightsImport(path: String)
+    /// `run "file.rnn"`: the file's statements run here.
+    case include(path: String)
+    case quit
+    /// A command that arrives with a later part of rnnlab (the store, the figures).
+    case unavailable(command: String, needs: String)
+}
+
+public enum ShowTopic: String, Sendable, CaseIterable {
+    case data, model, optimizer, schedule, run
+}

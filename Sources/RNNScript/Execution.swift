@@ -1,0 +1,147 @@
+import Foundation
+import RNNData
+import RNNEngine
+import RNNTraining
+
+/// What a command asks of the statement runner after it ran.
+enum Effect {
+    case done
+    case quit
+    case interrupted
+    case include(URL)
+}
+
+extension Workspace {
+    /// Runs one resolved command. Throws without side effects on the files it would write;
+    /// the caller keeps the old workspace when this throws.
+    mutating func execute(_ command: Command, baseDirectory: URL, emit: (OutputEvent) -> Void,
+                          isCancelled: () -> Bool) throws -> Effect {
+        switch command {
+        case let .help(topic):
+            emit(.text(try Help.text(for: topic)))
+        case let .seed(n):
+            seed = n
+        case let .threads(n):
+            threads = n
+        case let .dataSine(options):
+            data = (.sine(options, seed: seed), try Series.sine(options, seed: seed))
+            active = nil
+            emit(.text(dataSummary))
+        case let .dataCSV(path, column, key):
+            let url = resolve(path, in: baseDirectory)
+            let (series, source) = try Series.csv(path: url.path, column: column, key: key, displayName: path)
+            data = (.csv(source), series)
+            active = nil
+            emit(.text(dataSummary))
+        case .dataShow:
+            guard data != nil else { throw WorkspaceError("no data yet: generate it with 'data sine'") }
+            emit(.text(dataSummary))
+        case let .features(spec):
+            features = spec
+            active = nil
+        case let .targets(spec):
+            targets = spec
+            active = nil
+        case let .validate(spec):
+            validation = spec
+            active = nil
+        case .modelSeed:
+            model = try initialModel(.seed(outputWidth: targets.width))
+            active = nil
+            emit(.text("model seed: \(model!.spec.text) (\(model!.parameterCount) parameters)"))
+        case let .model(spec):
+            model = try initialModel(spec)
+            active = nil
+            emit(.text("model: \(spec.text) (\(model!.parameterCount) parameters)"))
+        case .modelSummary:
+            guard let model else { throw WorkspaceError("no model yet: set one with e.g. 'model seed'") }
+            emit(.table(Tables.summary(model.spec.summary(inputWidth: model.inputWidth))))
+        case let .optimizer(config):
+            optimizer = config
+        case let .clip(setting):
+            clip = setting
+        case let .splitSchedule(splits, patience, minDelta):
+            splitSchedule = try SplitSchedule(splits: splits, patience: patience, minDelta: minDelta)
+        case let .lrSchedule(plateau):
+            lrSchedule = plateau
+        case let .train(epochs, name, until, earlyStop):
+            return try train(epochs: epochs, name: name, until: until, earlyStop: earlyStop, emit: emit,
+                             isCancelled: isCancelled)
+        case .evaluate:
+            emit(.text(try evaluation()))
+        case let .predict(sequence, last):
+            emit(.table(try prediction(sequence: sequence, last: last)))
+        case .reset:
+            guard let model else { throw WorkspaceError("no model to reset: set one with e.g. 'model seed'") }
+            self.model = try initialModel(model.spec)
+            active = nil
+        case let .show(topic):
+            emit(.text(show(topic)))
+        case .runs:
+            guard !runs.isEmpty else {
+                emit(.text("no runs yet: 'train epochs=N' starts one"))
+                break
+            }
+            emit(.table(Tables.runs(runs)))
+        case let .compare(names):
+            emit(.table(Tables.compare(try names.map(record))))
+        case let .exportRun(name, path, force):
+            let url = resolve(path, in: baseDirectory)
+            try FileOutput.write(Data(MetricsCSV.text(for: try record(name)).utf8), to: url, force: force, shownAs: path)
+            emit(.text("wrote \(path)"))
+        case let .weightsExport(path, force):
+            guard let model = active?.trainer.currentModel ?? model else {
+                throw WorkspaceError("no model to export: set one with e.g. 'model seed'")
+            }
+            let url = resolve(path, in: baseDirectory)
+            try FileOutput.write(Data(try model.exportedWeights().encoded()), to: url, force: force, shownAs: path)
+            emit(.text("wrote \(path) (\(model.parameterNames.count) tensors)"))
+        case let .weightsImport(path):
+            guard var model = active?.trainer.currentModel ?? model else {
+                throw WorkspaceError("set the model first (e.g. 'model seed'); import then overwrites its weights")
+            }
+            let url = resolve(path, in: baseDirectory)
+            let bytes: Data
+            do { bytes = try Data(contentsOf: url) } catch {
+                throw WorkspaceError("cannot read '\(path)': \(error.localizedDescription)")
+            }
+            try model.importWeights(SafetensorsFile.decode([UInt8](bytes)))
+            self.model = model
+            active = nil
+            emit(.text("imported \(model.parameterNames.count) tensors from \(path)"))
+        case let .include(path):
+            return .include(resolve(path, in: baseDirectory))
+        case .quit:
+            return .quit
+        case let .unavailable(name, needs):
+            throw WorkspaceError("'\(name)' needs \(needs), which is not part of rnnlab yet")
+        }
+        return .done
+    }
+
+    private func record(_ name: String) throws -> RunRecord {
+        guard let run = runs.first(where: { $0.name == name }) else {
+            let hint = Suggestion.closest(to: name, among: runs.map(\.name)).map { " (did you mean '\($0)'?)" } ?? ""
+            let known = runs.isEmpty ? "there are no runs yet" : "runs: \(runs.map(\.name).joined(separator: ", "))"
+            throw WorkspaceError("no run named '\(name)'\(hint); \(known)")
+        }
+        return run
+    }
+
+    var dataSummary: String {
+        guard let (spec, series) = data else { return "no data" }
+        let values = series.sequences.flatMap { $0 }
+        let mean = values.reduce(0, +) / Double(max(1, values.count))
+        let lengths = Set(series.lengths)
+        let shape = lengths.count == 1 ? "\(series.count) × \(series.longest) steps"
+            : "\(series.count) sequences of \(series.lengths.min()!)–\(series.longest) steps"
+        return "data: \(spec.text)\n  \(shape); values \(format(values.min() ?? 0, 4))…\(format(values.max() ?? 0, 4)), "
+            + "mean \(format(mean, 4))"
+    }
+}
+
+/// A path as a user wrote it, relative to `directory` unless absolute.
+func resolve(_ path: String, in directory: URL) -> URL {
+    let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : directory.appendingPathComponent(path)
+    return url.standardizedFileURL
+}

@@ -1,0 +1,133 @@
+import Foundation
+import RNNData
+import RNNEngine
+import RNNTraining
+
+extension Workspace {
+    /// `train`: continues the active run, or starts one from the current model and settings.
+    mutating func train(epochs: Int, name: String?, until: Double?, earlyStop: Int?,
+                        emit: (OutputEvent) -> Void, isCancelled: () -> Bool) throws -> Effect {
+        if let active, let name, name != active.name {
+            throw WorkspaceError("run '\(active.name)' is active; 'reset' first to start a new run named '\(name)'")
+        }
+        if active == nil {
+            let model = try checkedModel()
+            let runName = name ?? nextRunName()
+            if runs.contains(where: { $0.name == runName }) {
+                throw WorkspaceError("a run named '\(runName)' exists already; choose another name")
+            }
+            let (data, settings) = try prepared()
+            let state = try RunState(runName: runName, masterSeed: seed, model: model, optimizer: optimizer, clip: clip,
+                                     splitSchedule: splitSchedule, lrSchedule: lrSchedule, threads: threads,
+                                     dataSettings: settings)
+            active = (runName, try Trainer(state: state, data: data))
+            runs.append(RunRecord(name: runName, status: .finished, configuration: configuration))
+        }
+        var (runName, trainer) = active!
+        let lastEpoch = trainer.state.epochsCompleted + epochs
+        var epochStart = Date()
+        var epochSeconds: [Double] = []
+        let result = try trainer.train(epochs: epochs, until: until, earlyStop: earlyStop, isCancelled: isCancelled) { event in
+            switch event {
+            case let .epochStarted(epoch, _):
+                epochStart = Date()
+                _ = epoch
+            case let .chunkFinished(epoch, chunk, chunks, running):
+                let elapsed = Date().timeIntervalSince(epochStart)
+                let perEpoch = epochSeconds.isEmpty ? elapsed / Double(chunk) * Double(chunks)
+                    : epochSeconds.reduce(0, +) / Double(epochSeconds.count)
+                let remaining = perEpoch * Double(lastEpoch - epoch) + max(0, perEpoch - elapsed)
+                emit(.progress(TrainingProgress(runName: runName, epoch: epoch, lastEpoch: lastEpoch, chunk: chunk,
+                                                chunks: chunks, runningLoss: running, splits: chunks, elapsed: elapsed,
+                                                remaining: remaining)))
+            case let .epochFinished(metrics):
+                epochSeconds.append(metrics.seconds)
+                emit(.epoch(EpochLine(runName: runName, metrics: metrics, lastEpoch: lastEpoch)))
+            case let .splitsChanged(epoch, from, to):
+                emit(.text("splits \(from) → \(to) after epoch \(epoch)"))
+            case let .learningRateChanged(epoch, from, to):
+                emit(.text("lr \(from) → \(to) after epoch \(epoch)"))
+            }
+        }
+        let index = runs.firstIndex { $0.name == runName }!
+        runs[index].metrics += result.epochs
+        runs[index].status = result.status
+        model = trainer.currentModel
+        let done = runs[index].metrics.count
+        var message: String
+        switch result.status {
+        case .finished:
+            message = "run '\(runName)': \(done) epochs"
+            if let loss = runs[index].finalLoss { message += ", loss \(format(loss, 6))" }
+            if let best = runs[index].best { message += " (best \(format(best.monitored, 6)) at epoch \(best.epoch))" }
+            switch result.stopReason {
+            case .epochsDone: break
+            case let .reachedTarget(loss): message += "; stopped at the target loss \(loss)"
+            case let .earlyStopped(patience): message += "; stopped early after \(patience) epochs without improvement"
+            }
+            active = (runName, trainer)
+        case .diverged:
+            let at = result.divergedAt.map { "epoch \($0.epoch), chunk \($0.chunk)" } ?? "an unknown step"
+            message = "run '\(runName)' diverged at \(at): a non-finite loss or gradient; the weights are the last good ones "
+                + "(after \(done) epochs). Lower the learning rate or clip the gradients, then 'reset'"
+            active = nil
+        case .interrupted:
+            message = "run '\(runName)' interrupted: rolled back to epoch \(done); 'train' continues it"
+            active = (runName, trainer)
+        }
+        emit(.runEnded(RunSummary(name: runName, status: result.status, epochs: done, finalLoss: runs[index].finalLoss,
+                                  bestLoss: runs[index].best?.monitored, message: message)))
+        return result.status == .interrupted ? .interrupted : .done
+    }
+
+    private func nextRunName() -> String {
+        var n = runs.count + 1
+        while runs.contains(where: { $0.name == "run-\(n)" }) { n += 1 }
+        return "run-\(n)"
+    }
+
+    /// A trainer for the current weights: the active run's, or a fresh one over the current data.
+    private func evaluationTrainer() throws -> Trainer {
+        if let active { return active.trainer }
+        let model = try checkedModel()
+        let (data, settings) = try prepared()
+        let state = try RunState(runName: "evaluate", masterSeed: seed, model: model, optimizer: optimizer,
+                                 splitSchedule: .single, threads: threads, dataSettings: settings)
+        return try Trainer(state: state, data: data)
+    }
+
+    func evaluation() throws -> String {
+        let trainer = try evaluationTrainer()
+        let loss = try trainer.loss(over: trainer.data.trainMask)
+        var text = "loss \(loss.map { format($0, 6) } ?? "–")"
+        if let mask = trainer.data.validationMask { text += "  val \(try trainer.loss(over: mask).map { format($0, 6) } ?? "–")" }
+        return text
+    }
+
+    /// The last `last` steps of one sequence: step, targets and outputs (inference mode).
+    func prediction(sequence: Int, last: Int) throws -> TextTable {
+        let trainer = try evaluationTrainer()
+        let data = trainer.data
+        guard sequence <= data.sequenceCount else {
+            throw WorkspaceError("sequence=\(sequence) is out of range (the data has \(data.sequenceCount) sequences)")
+        }
+        let s = sequence - 1, length = data.length, f = data.featureWidth, w = data.targetWidth
+        var inputs = Tensor(zeros: [length, 1, f])
+        for t in 0..<length {
+            for j in 0..<f { inputs.values[t * f + j] = data.inputs.values[(t * data.sequenceCount + s) * f + j] }
+        }
+        let model = trainer.currentModel
+        var rng = Random(seed: 0)
+        let output = try model.forward(inputs, state: model.zeroState, mode: .inference, rng: &rng).output
+        let names = data.targetWidth == targets.width ? targets.outputNames : (0..<w).map { "y\($0 + 1)" }
+        let steps = (0..<length).filter { t in
+            data.trainMask.values[t * data.sequenceCount + s] != 0 || data.validationMask?.values[t * data.sequenceCount + s] == 1
+        }
+        let rows = steps.suffix(last).map { t -> [String] in
+            ["\(t + 1)"] + (0..<w).map { format(Double(data.targets.values[(t * data.sequenceCount + s) * w + $0]), 5) }
+                + (0..<w).map { format(Double(output.values[t * w + $0]), 5) }
+        }
+        return TextTable(title: "sequence \(sequence), last \(rows.count) steps",
+                         columns: ["step"] + names.map { "target \($0)" } + names.map { "output \($0)" }, rows: rows)
+    }
+}
