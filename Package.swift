@@ -60,7 +60,8 @@ let package = Package(
         ),
         .testTarget(
             name: "RNNScriptTests",
-            dependencies: ["RNNScript"]
+            dependencies: ["RNNScript"],
+            exclude: ["Golden"]
         ),
     ],
     swiftLanguageModes: [.v6]
