@@ -23,7 +23,7 @@ public enum Threads {
     /// Sets the worker thread count for OpenBLAS and the engine.
     public static func set(_ n: Int) throws {
         guard (1...256).contains(n) else { throw EngineError.invalidThreadCount(n) }
-        openblas_set_num_threads(Int32(n))
+        openblas_set_num_threads(1)
         current.store(n, ordering: .relaxed)
     }
 
@@ -39,11 +39,6 @@ public enum Threads {
         defer { exclusive.unlock() }
         try set(n)
         return try body()
-    }
-
-    /// Applies the default (or the current) count once, before the first product.
-    public static func applyDefaultIfUnset() {
-        if current.load(ordering: .relaxed) == 0 { try? set(available) }
     }
 
     /// The kernel set OpenBLAS chose for this CPU (e.g. "Cooperlake").

@@ -3,7 +3,15 @@ import COpenBLAS
 /// Row-major single-precision matrix products: `C = alpha · op(A) · op(B) + beta · C`,
 /// with `op(A)` of shape `(m, k)` and `op(B)` of shape `(k, n)`.
 public enum Gemm {
-    /// The product through OpenBLAS (`cblas_sgemm`).
+    /// OpenBLAS runs single-threaded (see `Threads`); set once, before the first product.
+    private static let singleThreadedBLAS: Void = openblas_set_num_threads(1)
+
+    /// Products at least this large (m·n·k) are split across the engine's threads.
+    static let parallelThreshold = 1 << 22
+
+    /// The product through OpenBLAS (`cblas_sgemm`, single-threaded), split by rows of C across
+    /// the engine's threads when it is large. The split depends only on the thread count, so
+    /// the result is the same every time for the same count.
     public static func sgemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
         alpha: Float, a: UnsafePointer<Float>, lda: Int,
@@ -13,6 +21,19 @@ public enum Gemm {
         guard m > 0, n > 0 else { return }
         guard k > 0 else {
             scale(c, rows: m, cols: n, ldc: ldc, by: beta)
+            return
+        }
+        _ = singleThreadedBLAS
+        if m * n * k >= parallelThreshold, m >= 2 * 16, Threads.count > 1 {
+            let p = UncheckedSendable((a, b, c))
+            _ = Parallel.forEachRowGroup(rows: m) { rows, _ in
+                let (a, b, c) = p.value
+                let r0 = rows.lowerBound
+                cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                            Int32(rows.count), Int32(n), Int32(k), alpha, transA ? a + r0 : a + r0 * lda, Int32(lda),
+                            b, Int32(ldb), beta, c + r0 * ldc, Int32(ldc))
+                return true
+            }
             return
         }
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,

@@ -23,16 +23,29 @@ enum LSTMKernels {
         Elementwise.broadcastRows(bias, into: gates, rows: rows, width: gw)
         Gemm.sgemm(transA: false, transB: true, m: rows, n: gw, k: s.input,
                    alpha: 1, a: x, lda: s.input, b: weightIH, ldb: s.input, beta: 1, c: gates, ldc: gw)
-        for t in 0..<s.steps {
-            if t % cancelPollInterval == cancelPollInterval - 1, isCancelled() { throw EngineError.cancelled }
-            let g = gates + t * s.batch * gw
-            let hPrev = t == 0 ? h0 : UnsafePointer(hidden + (t - 1) * s.batch * h)
-            let cPrev = t == 0 ? c0 : UnsafePointer(cells + (t - 1) * s.batch * h)
-            Gemm.sgemm(transA: false, transB: true, m: s.batch, n: gw, k: h,
-                       alpha: 1, a: hPrev, lda: h, b: weightHH, ldb: h, beta: 1, c: g, ldc: gw)
-            forwardStep(gates: g, cPrev: cPrev, cells: cells + t * s.batch * h,
-                        hidden: hidden + t * s.batch * h, batch: s.batch, width: h)
+        // The time loop, each group of sequences on its own thread.
+        let p = UncheckedSendable((h0, c0, gates, cells, hidden, weightHH))
+        let stopped = withoutActuallyEscaping(isCancelled) { isCancelled in
+            let poll = UncheckedSendable(isCancelled)
+            return Parallel.forEachRowGroup(rows: s.batch) { rowRange, signal in
+            let (h0, c0, gates, cells, hidden, weightHH) = p.value
+            let r0 = rowRange.lowerBound, n = rowRange.count
+            for t in 0..<s.steps {
+                if t % cancelPollInterval == cancelPollInterval - 1 {
+                    if signal.isStopped || (r0 == 0 && poll.value()) { return false }
+                }
+                let row = t * s.batch + r0
+                let hPrev = t == 0 ? h0 + r0 * h : UnsafePointer(hidden + (row - s.batch) * h)
+                let cPrev = t == 0 ? c0 + r0 * h : UnsafePointer(cells + (row - s.batch) * h)
+                Gemm.sgemm(transA: false, transB: true, m: n, n: gw, k: h,
+                           alpha: 1, a: hPrev, lda: h, b: weightHH, ldb: h, beta: 1, c: gates + row * gw, ldc: gw)
+                forwardStep(gates: gates + row * gw, cPrev: cPrev, cells: cells + row * h,
+                            hidden: hidden + row * h, batch: n, width: h)
+            }
+            return true
+            }
         }
+        if stopped { throw EngineError.cancelled }
     }
 
     /// Gate activations and the cell update of one step, in place on the gate rows.
@@ -82,23 +95,37 @@ enum LSTMKernels {
                          dBiasIH: UnsafeMutablePointer<Float>, dBiasHH: UnsafeMutablePointer<Float>,
                          dX: UnsafeMutablePointer<Float>?, isCancelled: () -> Bool) throws {
         let b = s.batch, h = s.hidden, gw = s.gateWidth, rows = s.steps * b
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 3 * b * h)
-        defer { scratch.deallocate() }
-        let dh = scratch, dhNext = scratch + b * h, dcNext = scratch + 2 * b * h
-        dhNext.initialize(repeating: 0, count: b * h)
-        dcNext.initialize(repeating: 0, count: b * h)
-        for t in stride(from: s.steps - 1, through: 0, by: -1) {
-            if t % cancelPollInterval == 0, t > 0, isCancelled() { throw EngineError.cancelled }
-            let step = t * b * h
-            for k in 0..<(b * h) { dh[k] = dOut[step + k] + dhNext[k] }
-            let cPrev = t == 0 ? c0 : cells + step - b * h
-            let g = gates + t * b * gw
-            backwardStep(gates: g, cPrev: cPrev, cells: cells + step, dh: dh, dcNext: dcNext, batch: b, width: h)
-            if t > 0 {
-                Gemm.sgemm(transA: false, transB: false, m: b, n: h, k: gw,
-                           alpha: 1, a: g, lda: gw, b: weightHH, ldb: h, beta: 0, c: dhNext, ldc: h)
+        // The time loop, each group of sequences on its own thread (rows are independent here;
+        // the weight gradients below sum over all of them).
+        let p = UncheckedSendable((c0, gates, cells, dOut, weightHH))
+        let stopped = withoutActuallyEscaping(isCancelled) { isCancelled in
+            let poll = UncheckedSendable(isCancelled)
+            return Parallel.forEachRowGroup(rows: b) { rowRange, signal in
+            let (c0, gates, cells, dOut, weightHH) = p.value
+            let r0 = rowRange.lowerBound, n = rowRange.count
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 3 * n * h)
+            defer { scratch.deallocate() }
+            let dh = scratch, dhNext = scratch + n * h, dcNext = scratch + 2 * n * h
+            dhNext.initialize(repeating: 0, count: n * h)
+            dcNext.initialize(repeating: 0, count: n * h)
+            for t in stride(from: s.steps - 1, through: 0, by: -1) {
+                if t % cancelPollInterval == 0, t > 0 {
+                    if signal.isStopped || (r0 == 0 && poll.value()) { return false }
+                }
+                let row = t * b + r0
+                for k in 0..<(n * h) { dh[k] = dOut[row * h + k] + dhNext[k] }
+                let cPrev = t == 0 ? c0 + r0 * h : UnsafePointer(cells + (row - b) * h)
+                let g = gates + row * gw
+                backwardStep(gates: g, cPrev: cPrev, cells: cells + row * h, dh: dh, dcNext: dcNext, batch: n, width: h)
+                if t > 0 {
+                    Gemm.sgemm(transA: false, transB: false, m: n, n: h, k: gw,
+                               alpha: 1, a: g, lda: gw, b: weightHH, ldb: h, beta: 0, c: dhNext, ldc: h)
+                }
+            }
+            return true
             }
         }
+        if stopped { throw EngineError.cancelled }
         // Weight gradients over all steps at once: dW_ih += dGᵀ·X, dW_hh += dG_{1…}ᵀ·H_{…T−2} + dG_0ᵀ·h0.
         Gemm.sgemm(transA: true, transB: false, m: gw, n: s.input, k: rows,
                    alpha: 1, a: gates, lda: gw, b: x, ldb: s.input, beta: 1, c: dWeightIH, ldc: s.input)
