@@ -48,26 +48,29 @@ enum Elementwise {
         }
     }
 
-    /// `sums[j] += Σ_r x[r, j]`, accumulated row by row in a fixed order (deterministic).
+    /// `sums[j] += Σ_r x[r, j]`, row after row in one streaming pass (each column still sums
+    /// its rows in order, so the result is deterministic).
     static func accumulateColumnSums(_ x: UnsafePointer<Float>, rows: Int, width: Int,
                                      into sums: UnsafeMutablePointer<Float>) {
-        var j = 0
-        while j < width {
-            let n = min(8, width - j)
-            var acc = SIMD8<Float>()
-            for r in 0..<rows { acc += loadVector(x + r * width + j, n) }
-            storeVector(loadVector(sums + j, n) + acc, sums + j, n)
-            j += 8
-        }
+        let acc = UnsafeMutablePointer<Float>.allocate(capacity: width)
+        defer { acc.deallocate() }
+        acc.initialize(repeating: 0, count: width)
+        for r in 0..<rows { add(x + r * width, into: acc, count: width) }
+        add(acc, into: sums, count: width)
     }
 
     /// `y[i] += x[i]`.
+    @inline(__always)
     static func add(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
         var i = 0
-        while i < count {
-            let n = min(8, count - i)
-            storeVector(loadVector(y + i, n) + loadVector(x + i, n), y + i, n)
+        let full = FullLanes()
+        while i + 8 <= count {
+            full.store(full.load(y + i) + full.load(x + i), y + i)
             i += 8
+        }
+        if i < count {
+            let tail = PartialLanes(count: count - i)
+            tail.store(tail.load(y + i) + tail.load(x + i), y + i)
         }
     }
 
