@@ -25,15 +25,11 @@ enum LSTMKernels {
                    alpha: 1, a: x, lda: s.input, b: weightIH, ldb: s.input, beta: 1, c: gates, ldc: gw)
         // The time loop, each group of sequences on its own thread.
         let p = UncheckedSendable((h0, c0, gates, cells, hidden, weightHH))
-        let stopped = withoutActuallyEscaping(isCancelled) { isCancelled in
-            let poll = UncheckedSendable(isCancelled)
-            return Parallel.forEachRowGroup(rows: s.batch) { rowRange, signal in
+        let stopped = Parallel.forEachRowGroup(rows: s.batch, isCancelled: isCancelled) { rowRange, shouldStop in
             let (h0, c0, gates, cells, hidden, weightHH) = p.value
             let r0 = rowRange.lowerBound, n = rowRange.count
             for t in 0..<s.steps {
-                if t % cancelPollInterval == cancelPollInterval - 1 {
-                    if signal.isStopped || (r0 == 0 && poll.value()) { return false }
-                }
+                if t % cancelPollInterval == cancelPollInterval - 1, shouldStop() { return false }
                 let row = t * s.batch + r0
                 let hPrev = t == 0 ? h0 + r0 * h : UnsafePointer(hidden + (row - s.batch) * h)
                 let cPrev = t == 0 ? c0 + r0 * h : UnsafePointer(cells + (row - s.batch) * h)
@@ -43,7 +39,6 @@ enum LSTMKernels {
                             hidden: hidden + row * h, batch: n, width: h)
             }
             return true
-            }
         }
         if stopped { throw EngineError.cancelled }
     }
@@ -98,9 +93,7 @@ enum LSTMKernels {
         // The time loop, each group of sequences on its own thread (rows are independent here;
         // the weight gradients below sum over all of them).
         let p = UncheckedSendable((c0, gates, cells, dOut, weightHH))
-        let stopped = withoutActuallyEscaping(isCancelled) { isCancelled in
-            let poll = UncheckedSendable(isCancelled)
-            return Parallel.forEachRowGroup(rows: b) { rowRange, signal in
+        let stopped = Parallel.forEachRowGroup(rows: b, isCancelled: isCancelled) { rowRange, shouldStop in
             let (c0, gates, cells, dOut, weightHH) = p.value
             let r0 = rowRange.lowerBound, n = rowRange.count
             let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 3 * n * h)
@@ -109,9 +102,7 @@ enum LSTMKernels {
             dhNext.initialize(repeating: 0, count: n * h)
             dcNext.initialize(repeating: 0, count: n * h)
             for t in stride(from: s.steps - 1, through: 0, by: -1) {
-                if t % cancelPollInterval == 0, t > 0 {
-                    if signal.isStopped || (r0 == 0 && poll.value()) { return false }
-                }
+                if t % cancelPollInterval == 0, t > 0, shouldStop() { return false }
                 let row = t * b + r0
                 for k in 0..<(n * h) { dh[k] = dOut[row * h + k] + dhNext[k] }
                 let cPrev = t == 0 ? c0 + r0 * h : UnsafePointer(cells + (row - b) * h)
@@ -123,7 +114,6 @@ enum LSTMKernels {
                 }
             }
             return true
-            }
         }
         if stopped { throw EngineError.cancelled }
         // Weight gradients over all steps at once: dW_ih += dGᵀ·X, dW_hh += dG_{1…}ᵀ·H_{…T−2} + dG_0ᵀ·h0.
