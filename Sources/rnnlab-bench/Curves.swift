@@ -13,22 +13,9 @@ struct CurveConfig {
 }
 
 func runCurves(_ arguments: [String]) throws {
-    var sequences = 15, length = 2_000, epochs = 150, window = 128, seed: UInt64 = 7, patience = 20
-    var it = arguments.makeIterator()
-    while let flag = it.next() {
-        guard let text = it.next(), let value = Int(text), value > 0 else {
-            throw BenchError.usage("\(flag) needs a positive integer")
-        }
-        switch flag {
-        case "--sequences": sequences = value
-        case "--length": length = value
-        case "--epochs": epochs = value
-        case "--window": window = value
-        case "--seed": seed = UInt64(value)
-        case "--patience": patience = value
-        default: throw BenchError.usage("unknown option \(flag)")
-        }
-    }
+    let flags = try integerFlags(arguments, allowed: ["sequences", "length", "epochs", "window", "seed", "patience"])
+    let sequences = flags["sequences"] ?? 15, length = flags["length"] ?? 2_000, epochs = flags["epochs"] ?? 150
+    let window = flags["window"] ?? 128, seed = UInt64(flags["seed"] ?? 7), patience = flags["patience"] ?? 20
     let schedule = [100, 50, 10, 2, 1].filter { $0 <= length }
     let configs = [
         CurveConfig(name: "sgd", optimizer: .sgd, clip: .off, splits: [1]),

@@ -10,25 +10,32 @@ struct WorkloadOptions {
     var sequences = 15, length = 20_000, splits = 1, epochs = 3, threads = Threads.available, window = 128
 
     init(arguments: [String]) throws {
-        var it = arguments.makeIterator()
-        while let flag = it.next() {
-            guard let text = it.next(), let value = Int(text), value > 0 else {
-                throw BenchError.usage("\(flag) needs a positive integer")
-            }
-            switch flag {
-            case "--sequences": sequences = value
-            case "--length": length = value
-            case "--splits": splits = value
-            case "--epochs": epochs = value
-            case "--threads": threads = value
-            case "--window": window = value
-            default: throw BenchError.usage("unknown option \(flag)")
-            }
-        }
+        let flags = try integerFlags(arguments, allowed: ["sequences", "length", "splits", "epochs", "threads", "window"])
+        sequences = flags["sequences"] ?? sequences
+        length = flags["length"] ?? length
+        splits = flags["splits"] ?? splits
+        epochs = flags["epochs"] ?? epochs
+        threads = flags["threads"] ?? threads
+        window = flags["window"] ?? window
         guard splits <= length else { throw BenchError.usage("--splits \(splits) exceeds --length \(length)") }
     }
 }
 
+
+/// `--name N` pairs with positive integers, for the flags in `allowed`.
+func integerFlags(_ arguments: [String], allowed: Set<String>) throws -> [String: Int] {
+    var flags: [String: Int] = [:]
+    var it = arguments.makeIterator()
+    while let flag = it.next() {
+        let name = String(flag.drop { $0 == "-" })
+        guard flag.hasPrefix("--"), allowed.contains(name) else { throw BenchError.usage("unknown option \(flag)") }
+        guard let text = it.next(), let value = Int(text), value > 0 else {
+            throw BenchError.usage("\(flag) needs a positive integer")
+        }
+        flags[name] = value
+    }
+    return flags
+}
 
 func peakResidentMegabytes() -> Double {
     var usage = rusage()
