@@ -11,7 +11,7 @@ enum LineInput: Equatable {
     case line(String)
     /// Ctrl-C: the line was abandoned.
     case interrupted
-    /// Ctrl-D on an empty line.
+    /// Ctrl-D on an empty line (the prompt's line is ended).
     case endOfInput
 }
 
@@ -26,6 +26,8 @@ enum LineInput: Equatable {
 final class LineEditor {
     private var lastHistoryEntry: String?
     private let colorPrompt: Bool
+    /// Where the prompt and the echo go: stdout, or stderr when only stderr is a terminal.
+    private let promptStream: StandardStream
 
     /// - Parameters:
     ///   - color: draw the prompt in colour.
@@ -44,6 +46,9 @@ final class LineEditor {
         rl_completer_quote_characters = UnsafePointer(strdup("\""))
         if isatty(STDOUT_FILENO) == 0 && isatty(STDERR_FILENO) == 1 {
             rl_outstream = stderr  // keep the prompt on the terminal when stdout is redirected
+            promptStream = .error
+        } else {
+            promptStream = .output
         }
     }
 
@@ -62,7 +67,10 @@ final class LineEditor {
             Signals.clearInterrupt()
             return .interrupted
         }
-        guard let raw else { return .endOfInput }
+        guard let raw else {
+            Console.write("\n", to: promptStream)  // end the prompt's line (Ctrl-D echoes nothing)
+            return .endOfInput
+        }
         return .line(String(decoding: UnsafeRawBufferPointer(start: raw, count: strlen(raw)), as: UTF8.self))
     }
 

@@ -26,10 +26,7 @@ struct REPL {
                 pending.removeAll()
                 continue
             case .endOfInput:
-                if pending.isEmpty {
-                    Console.write("\n", to: .output)  // leave the shell's prompt on a line of its own
-                    return 0
-                }
+                if pending.isEmpty { return 0 }
                 // Ctrl-D inside an unfinished block ends the cell as it is; running it says what is missing.
                 cell = pending.joined(separator: "\n")
                 pending.removeAll()
