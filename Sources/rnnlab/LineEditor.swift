@@ -39,8 +39,9 @@ final class LineEditor {
         rl_readline_name = UnsafePointer(strdup("rnnlab"))  // for `$if rnnlab` in ~/.inputrc
         rl_catch_signals = 0
         rl_change_environment = 0  // do not export LINES and COLUMNS into the environment
-        rl_signal_event_hook = { endLineIfInterrupted() }
-        rl_event_hook = { endLineIfInterrupted() }
+        rl_signal_event_hook = { whileWaitingForKey() }
+        rl_event_hook = { whileWaitingForKey() }
+        Signals.installContinueHandler()
         rl_attempted_completion_function = { text, start, end in completions(text: text, start: start, end: end) }
         rl_completer_word_break_characters = UnsafePointer(strdup(LineEditor.wordBreaks))
         rl_completer_quote_characters = UnsafePointer(strdup("\""))
@@ -60,6 +61,7 @@ final class LineEditor {
     /// pressed at this prompt abandons it.
     func readLine(prompt: String) -> LineInput {
         Signals.clearInterrupt()
+        _ = Signals.takeContinued()  // readline sets the terminal up afresh for every prompt
         let shown = colorPrompt ? Self.invisible(ANSI.green) + prompt + Self.invisible(ANSI.reset) : prompt
         let raw = readline(shown)
         defer { free(raw) }
@@ -99,9 +101,15 @@ final class LineEditor {
 /// the main thread, and the one editor sets this once, on that thread, before its first prompt.
 nonisolated(unsafe) private var activeCompleter: ((String) -> [String])?
 
-/// Ends the line being edited when Ctrl-C was pressed; `LineEditor.readLine` then reports it
-/// as `.interrupted`. Called by readline while it waits for a key.
-private func endLineIfInterrupted() -> Int32 {
+/// Called by readline while it waits for a key: after `fg` sets the terminal up again and
+/// redraws the line; after Ctrl-C ends the line, which `LineEditor.readLine` then reports as
+/// `.interrupted`.
+private func whileWaitingForKey() -> Int32 {
+    if Signals.takeContinued() {
+        rl_deprep_terminal()   // back to the modes saved when the prompt began (readline's own bookkeeping)…
+        rl_prep_terminal(1)    // …then raw again from the terminal as the shell left it (8-bit input kept)
+        rl_forced_update_display()
+    }
     guard Signals.isInterrupted, rl_done == 0 else { return 0 }
     rl_echo_signal_char(SIGINT)  // `^C`, as a shell shows it
     rl_done = 1

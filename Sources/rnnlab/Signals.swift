@@ -10,6 +10,10 @@ import Synchronization
 /// touch: a lock is not async-signal-safe.
 let interruptRequested = Atomic<Bool>(false)
 
+/// Set by SIGCONT (`fg` after Ctrl-Z): the shell had the terminal meanwhile and reset the
+/// modes readline set, so a prompt that is still waiting must set them again.
+let continueRequested = Atomic<Bool>(false)
+
 /// The process's SIGINT handling: Ctrl-C only raises `interruptRequested`; whoever is in
 /// charge at that moment (the prompt, a training loop, a batch run) acts on it.
 enum Signals {
@@ -36,6 +40,23 @@ enum Signals {
         sigaddset(&signals, SIGWINCH)
         pthread_sigmask(SIG_UNBLOCK, &signals, nil)
     }
+
+    /// Installs the SIGCONT handler (it only raises `continueRequested`; the process continues
+    /// as it would without one).
+    static func installContinueHandler() {
+        var action = sigaction()
+        #if canImport(Glibc)
+        action.__sigaction_handler.sa_handler = { _ in continueRequested.store(true, ordering: .relaxed) }
+        #else
+        action.__sigaction_u.__sa_handler = { _ in continueRequested.store(true, ordering: .relaxed) }
+        #endif
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = SA_RESTART
+        sigaction(SIGCONT, &action, nil)
+    }
+
+    /// Whether the process was continued since the last call (and forgets it).
+    static func takeContinued() -> Bool { continueRequested.exchange(false, ordering: .relaxed) }
 
     /// Whether Ctrl-C was pressed since the flag was last cleared.
     static var isInterrupted: Bool { interruptRequested.load(ordering: .relaxed) }
