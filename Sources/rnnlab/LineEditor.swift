@@ -30,11 +30,10 @@ final class LineEditor {
     private let promptStream: StandardStream
 
     /// - Parameters:
-    ///   - color: draw the prompt in colour.
+    ///   - terminal: whether the prompt may be drawn in colour.
     ///   - complete: candidates for the word that ends the given text (the line up to the
     ///     cursor); only candidates that start with that word are offered.
-    init(color: Bool, complete: @escaping (String) -> [String]) {
-        colorPrompt = color
+    init(terminal: Terminal, complete: @escaping (String) -> [String]) {
         activeCompleter = complete
         rl_readline_name = UnsafePointer(strdup("rnnlab"))  // for `$if rnnlab` in ~/.inputrc
         rl_catch_signals = 0
@@ -48,8 +47,10 @@ final class LineEditor {
         if isatty(STDOUT_FILENO) == 0 && isatty(STDERR_FILENO) == 1 {
             rl_outstream = stderr  // keep the prompt on the terminal when stdout is redirected
             promptStream = .error
+            colorPrompt = terminal.colorErrors
         } else {
             promptStream = .output
+            colorPrompt = terminal.colorOutput
         }
     }
 

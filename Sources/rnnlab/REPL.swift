@@ -15,7 +15,7 @@ struct REPL {
     /// Runs until the user quits; returns the exit status (0).
     func run() -> Int32 {
         let interpreter = interpreter
-        let editor = LineEditor(color: console.terminal.colorOutput) { interpreter.completions(for: $0) }
+        let editor = LineEditor(terminal: console.terminal) { interpreter.completions(for: $0) }
         var number = 1
         var pending: [String] = []
         while true {

@@ -6,7 +6,7 @@ import Testing
 @Suite struct REPLTests {
     @Test(.enabled(if: TmuxSession.executable != nil,
                    "tmux is not installed: the REPL's pseudo-terminal test is skipped (scripts/setup installs it)"),
-          .timeLimit(.minutes(1)))
+          .timeLimit(.minutes(3)))
     func aSessionAtTheTerminal() throws {
         let binary = try #require(Binary.url, "rnnlab is not built")
         let work = try Scratch()

@@ -79,7 +79,7 @@ final class TmuxSession {
 
     /// Polls the screen until `condition` holds; records an issue showing the screen and throws
     /// (ending the test) if it does not within `timeout`.
-    func waitFor(_ what: String, timeout: Duration = .seconds(15), sourceLocation: SourceLocation = #_sourceLocation,
+    func waitFor(_ what: String, timeout: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation,
                  _ condition: ([String]) -> Bool) throws {
         let deadline = ContinuousClock.now + timeout
         var lines = try screen()
@@ -95,7 +95,7 @@ final class TmuxSession {
     }
 
     /// Waits until the last line of the screen is `line`.
-    func waitForLastLine(_ line: String, timeout: Duration = .seconds(15),
+    func waitForLastLine(_ line: String, timeout: Duration = .seconds(30),
                          sourceLocation: SourceLocation = #_sourceLocation) throws {
         try waitFor("the last line to be '\(line)'", timeout: timeout, sourceLocation: sourceLocation) { $0.last == line }
     }
@@ -103,7 +103,7 @@ final class TmuxSession {
     private static let exitMarker = "[exited with status "
 
     /// Waits for the program to exit and returns its status; nil (and an issue) on a timeout.
-    func waitForExit(timeout: Duration = .seconds(15), sourceLocation: SourceLocation = #_sourceLocation) throws -> Int32? {
+    func waitForExit(timeout: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation) throws -> Int32? {
         var status: Int32?
         try waitFor("the program to exit", timeout: timeout, sourceLocation: sourceLocation) { lines in
             guard let line = lines.last(where: { $0.hasPrefix(Self.exitMarker) }) else { return false }
