@@ -18,12 +18,16 @@ let package = Package(
         .library(name: "RNNData", targets: ["RNNData"]),
         .library(name: "RNNTraining", targets: ["RNNTraining"]),
         .library(name: "RNNScript", targets: ["RNNScript"]),
+        .executable(name: "rnnlab", targets: ["rnnlab"]),
         .executable(name: "rnnlab-bench", targets: ["rnnlab-bench"]),
     ],
-    dependencies: [],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
     targets: [
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+        .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
         .target(
             name: "RNNEngine",
             dependencies: ["COpenBLAS", "CMalloc"],
@@ -40,6 +44,13 @@ let package = Package(
         .target(
             name: "RNNScript",
             dependencies: ["RNNEngine", "RNNData", "RNNTraining"]
+        ),
+        .executableTarget(
+            name: "rnnlab",
+            dependencies: [
+                "RNNScript", "RNNTraining", "CReadline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .executableTarget(
             name: "rnnlab-bench",
@@ -62,6 +73,12 @@ let package = Package(
             name: "RNNScriptTests",
             dependencies: ["RNNScript"],
             exclude: ["Golden"]
+        ),
+        // Runs the built `rnnlab` binary (batch and a real pseudo-terminal); depending on the
+        // executable makes `swift build --build-tests` build it, and tests the pure renderers.
+        .testTarget(
+            name: "rnnlabTests",
+            dependencies: ["rnnlab", "RNNScript", "RNNTraining"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,49 @@
+import RNNScript
+
+/// The interactive loop: numbered prompts, cells that may span lines, Ctrl-C and Ctrl-D.
+///
+/// `[N]> ` asks for cell N (N counts the cells run so far, plus one); inside an unfinished
+/// block `...> ` asks for more of the same cell. Ctrl-C at a prompt abandons the cell being
+/// typed; Ctrl-C while a cell runs asks it to stop (training rolls back to its last whole
+/// epoch) and the prompt comes back. Ctrl-D on an empty prompt, or `quit`, ends the session.
+struct REPL {
+    let interpreter: Interpreter
+    let console: Console
+
+    static let continuationPrompt = "...> "
+
+    /// Runs until the user quits; returns the exit status (0).
+    func run() -> Int32 {
+        let interpreter = interpreter
+        let editor = LineEditor(terminal: console.terminal) { interpreter.completions(for: $0) }
+        var number = 1
+        var pending: [String] = []
+        while true {
+            let prompt = pending.isEmpty ? "[\(number)]> " : Self.continuationPrompt
+            let cell: String
+            switch editor.readLine(prompt: prompt) {
+            case .interrupted:
+                pending.removeAll()
+                continue
+            case .endOfInput:
+                if pending.isEmpty { return 0 }
+                // Ctrl-D inside an unfinished block ends the cell as it is; running it says what is missing.
+                cell = pending.joined(separator: "\n")
+                pending.removeAll()
+            case let .line(line):
+                pending.append(line)
+                let text = pending.joined(separator: "\n")
+                if Interpreter.needsMoreInput(text) { continue }
+                pending.removeAll()
+                guard text.contains(where: { !$0.isWhitespace }) else { continue }
+                cell = text
+            }
+            editor.addHistory(cell)
+            let outcome = interpreter.run(cell, file: "[\(number)]", emit: console.emit,
+                                          isCancelled: { Signals.isInterrupted })
+            console.finish()
+            number += 1
+            if outcome.quit { return 0 }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// Set by Ctrl-C (SIGINT); read and cleared by the REPL, the line editor's hooks and the
+/// `isCancelled` poll of a running cell. An `Atomic` is the only thing a signal handler may
+/// touch: a lock is not async-signal-safe.
+let interruptRequested = Atomic<Bool>(false)
+
+/// Set by SIGCONT (`fg` after Ctrl-Z): the shell had the terminal meanwhile and reset the
+/// modes readline set, so a prompt that is still waiting must set them again.
+let continueRequested = Atomic<Bool>(false)
+
+/// The process's SIGINT handling: Ctrl-C only raises `interruptRequested`; whoever is in
+/// charge at that moment (the prompt, a training loop, a batch run) acts on it.
+enum Signals {
+    /// Installs the handler (`sigaction`, `SA_RESTART` so plain reads and writes are not cut
+    /// short; readline's `select` still returns early and calls its hooks). Call it on the
+    /// main thread before any other thread starts, so every thread inherits the unblocked mask.
+    static func installInterruptHandler() {
+        var action = sigaction()
+        #if canImport(Glibc)
+        action.__sigaction_handler.sa_handler = { _ in interruptRequested.store(true, ordering: .relaxed) }
+        #else
+        action.__sigaction_u.__sa_handler = { _ in interruptRequested.store(true, ordering: .relaxed) }
+        #endif
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = SA_RESTART
+        sigaction(SIGINT, &action, nil)
+
+        // A parent may start us with signals blocked (a dispatch worker thread blocks nearly
+        // all, and a child inherits its mask): then Ctrl-C would never arrive, and readline
+        // would miss window resizes. Unblock the two this program relies on.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGWINCH)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
+    }
+
+    /// Installs the SIGCONT handler (it only raises `continueRequested`; the process continues
+    /// as it would without one).
+    static func installContinueHandler() {
+        var action = sigaction()
+        #if canImport(Glibc)
+        action.__sigaction_handler.sa_handler = { _ in continueRequested.store(true, ordering: .relaxed) }
+        #else
+        action.__sigaction_u.__sa_handler = { _ in continueRequested.store(true, ordering: .relaxed) }
+        #endif
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = SA_RESTART
+        sigaction(SIGCONT, &action, nil)
+    }
+
+    /// Whether the process was continued since the last call (and forgets it).
+    static func takeContinued() -> Bool { continueRequested.exchange(false, ordering: .relaxed) }
+
+    /// Whether Ctrl-C was pressed since the flag was last cleared.
+    static var isInterrupted: Bool { interruptRequested.load(ordering: .relaxed) }
+
+    /// Forgets an earlier Ctrl-C (before each prompt, and before a batch starts).
+    static func clearInterrupt() { interruptRequested.store(false, ordering: .relaxed) }
+}

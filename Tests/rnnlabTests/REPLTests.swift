@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+
+/// The REPL in a real pseudo-terminal (tmux): prompts, continuation, history, completion,
+/// Ctrl-C at the prompt, Ctrl-D.
+@Suite struct REPLTests {
+    @Test(.enabled(if: TmuxSession.executable != nil,
+                   "tmux is not installed: the REPL's pseudo-terminal test is skipped (scripts/setup installs it)"),
+          .timeLimit(.minutes(3)))
+    func aSessionAtTheTerminal() throws {
+        let binary = try #require(Binary.url, "rnnlab is not built")
+        let work = try Scratch()
+        try work.write("sample-prices.csv", "price\n1\n")
+        let session = try TmuxSession([binary.path, "--store", work.file("s.sqlite").path], in: work.url,
+                                      environment: ["INPUTRC": "/dev/null"])
+        try session.waitForLastLine("[1]>")
+
+        // A cell runs and the prompt counts it.
+        try session.type("seed 7")
+        try session.press("Enter")
+        try session.waitForLastLine("[2]>")
+
+        // Up recalls it; Ctrl-C abandons the recalled line without running it.
+        try session.press("Up")
+        try session.waitForLastLine("[2]> seed 7")
+        try session.press("C-c")
+        try session.waitFor("a fresh [2] prompt under the abandoned line") { lines in
+            lines.last == "[2]>" && lines.dropLast().last?.hasPrefix("[2]> seed 7") == true
+        }
+
+        // An error names the cell and counts as a cell.
+        try session.type("seed (")
+        try session.press("Enter")
+        try session.waitFor("the diagnostic and prompt 3") { lines in
+            lines.contains("[2]:1:6: error: unexpected character '(' (lists are written without brackets: a,b,c)")
+                && lines.last == "[3]>"
+        }
+
+        // A block continues over lines with '...>' and is one cell.
+        try session.type("for x in a b {")
+        try session.press("Enter")
+        try session.waitForLastLine("...>")
+        try session.type("  seed 1")
+        try session.press("Enter")
+        try session.waitForLastLine("...>")
+        try session.type("}")
+        try session.press("Enter")
+        try session.waitForLastLine("[4]>")
+
+        // Ctrl-C in a block drops the lines typed so far.
+        try session.type("repeat 2 {")
+        try session.press("Enter")
+        try session.waitForLastLine("...>")
+        try session.press("C-c")
+        try session.waitForLastLine("[4]>")
+        try session.type("seed 2")
+        try session.press("Enter")
+        try session.waitForLastLine("[5]>")
+
+        // History holds whole cells (the block as one entry), not the abandoned one.
+        try session.press("Up")
+        try session.waitForLastLine("[5]> seed 2")
+        try session.press("Up")
+        try session.waitFor("the block recalled as one entry") { Array($0.suffix(3)) == ["[5]> for x in a b {", "  seed 1", "}"] }
+        try session.press("C-c")
+        try session.waitForLastLine("[5]>")
+
+        // Tab completes a file name inside a string (the closing quote is added).
+        try session.type("data csv \"sample-p")
+        try session.press("Tab")
+        try session.waitForLastLine("[5]> data csv \"sample-prices.csv\"")
+        try session.press("Enter")
+        try session.waitForLastLine("[6]>")
+
+        // Ctrl-D on an empty prompt ends the session with status 0.
+        try session.press("C-d")
+        #expect(try session.waitForExit() == 0)
+    }
+}
