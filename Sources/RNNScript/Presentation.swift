@@ -27,7 +27,8 @@ enum Tables {
 
     /// Final and best loss, epochs, time, and only the configuration keys that differ.
     static func compare(_ runs: [RunRecord]) -> TextTable {
-        let keys = runs.first?.configuration.map(\.key) ?? []
+        var keys: [String] = []
+        for run in runs { for (key, _) in run.configuration where !keys.contains(key) { keys.append(key) } }
         let differing = keys.filter { key in
             Set(runs.map { r in r.configuration.first { $0.key == key }?.value ?? "" }).count > 1
         }
