@@ -36,9 +36,11 @@ public final class Interpreter {
     /// Parses, resolves and runs one cell, statement by statement; the first failing command
     /// stops the cell and changes nothing. A script with a syntax error runs nothing.
     /// - Parameters:
+    ///   - keepGoing: a batch's `--keep-going`: each top-level statement is a cell of its own,
+    ///     and a failing one does not stop the ones after it (the outcome is still `error`).
     ///   - emit: receives every output event as it happens.
     ///   - isCancelled: polled while training (Ctrl-C); a cancelled cell ends `interrupted`.
-    public func run(_ source: String, file: String, emit: (OutputEvent) -> Void,
+    public func run(_ source: String, file: String, keepGoing: Bool = false, emit: (OutputEvent) -> Void,
                     isCancelled: () -> Bool = { false }) -> CellOutcome {
         let (script, diagnostics) = Parser.parse(source, file: file)
         for d in diagnostics { emit(.diagnostic(d, source: source)) }
@@ -47,7 +49,7 @@ public final class Interpreter {
             withoutActuallyEscaping(isCancelled) { isCancelled in
                 var runner = Runner(interpreter: self, source: source, directory: baseDirectory, emit: emit,
                                     isCancelled: isCancelled, dryRun: false)
-                return runner.run(script.statements)
+                return keepGoing ? runner.runEach(script.statements) : runner.run(script.statements)
             }
         }
     }
@@ -106,6 +108,17 @@ public final class Interpreter {
         let emit: (OutputEvent) -> Void
         let isCancelled: () -> Bool
         let dryRun: Bool
+
+        /// Runs every statement whatever fails before it; stops only for `quit` or Ctrl-C.
+        mutating func runEach(_ statements: [Statement]) -> CellOutcome {
+            var failed = false
+            for statement in statements {
+                let outcome = run(statement)
+                if outcome.quit || outcome.status == .interrupted { return outcome }
+                failed = failed || outcome.status == .error
+            }
+            return CellOutcome(status: failed ? .error : .ok)
+        }
 
         /// Runs until the first failure; a dry run (`check`) goes on to report every error.
         mutating func run(_ statements: [Statement]) -> CellOutcome {

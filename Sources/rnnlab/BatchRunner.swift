@@ -3,11 +3,9 @@ import RNNScript
 /// Runs a script without a terminal conversation: a file (`rnnlab run`), `-c` text, or
 /// standard input. SPEC §5's exit statuses come from here.
 ///
-/// A script runs as one cell for now: `Interpreter.run` parses the whole text first (any
-/// parse error: nothing runs) and stops at the first failing statement itself. Per-statement
-/// cells, which `--keep-going` is for, need the interpreter to run one top-level statement
-/// of a parsed file at a time with the file's line numbers; until then `--keep-going` can
-/// only make a difference between cells, and a script is one.
+/// `Interpreter.run` parses the whole text first (any parse error: nothing runs) and stops at
+/// the first failing statement; with `--keep-going` each top-level statement is a cell of its
+/// own and the ones after a failure still run.
 struct BatchRunner {
     let interpreter: Interpreter
     let console: Console
@@ -34,7 +32,7 @@ struct BatchRunner {
     func run(_ cells: [Cell]) -> Int32 {
         var failed = false
         for cell in cells {
-            let outcome = interpreter.run(cell.source, file: cell.file, emit: console.emit,
+            let outcome = interpreter.run(cell.source, file: cell.file, keepGoing: keepGoing, emit: console.emit,
                                           isCancelled: { Signals.isInterrupted })
             console.finish()
             if outcome.status == .interrupted || Signals.isInterrupted { return ExitStatus.interrupted }

@@ -34,6 +34,20 @@ import Testing
         #expect(try Binary.run(["--keep-going", "run", "ok.rnn"], in: scratch.url).status == 0)
     }
 
+    /// A runtime error stops a batch, unless --keep-going: then the statements after it run
+    /// and the exit status still says a cell failed.
+    @Test func keepGoingRunsPastAFailingStatement() throws {
+        let scratch = try Scratch()
+        try scratch.write("mixed.rnn", "optimizer sgd\ntrain epochs=1\nshow optimizer\n")
+        let stopped = try Binary.run(["run", "mixed.rnn"], in: scratch.url)
+        #expect(stopped.status == 1)
+        #expect(stopped.stderr.contains("mixed.rnn:2:1: error: train: no model yet"))
+        #expect(!stopped.stdout.contains("optimizer sgd lr=0.01"))
+        let goingOn = try Binary.run(["run", "--keep-going", "mixed.rnn"], in: scratch.url)
+        #expect(goingOn.status == 1)
+        #expect(goingOn.stdout.contains("optimizer sgd lr=0.01"))
+    }
+
     struct UsageCase: CustomTestStringConvertible, Sendable {
         var arguments: [String]
         var message: String
