@@ -20,6 +20,8 @@ import Testing
         Case(name: "lstm, given state", layers: [.lstm(units: 3)], withState: true),
         Case(name: "lstm, T = 1, B = 1", layers: [.lstm(units: 3)], withState: true, steps: 1, batch: 1),
         Case(name: "lstm wider than 8 lanes", layers: [.lstm(units: 11)], withState: true, steps: 3, batch: 2),
+        // H = 32: the per-step products go through RecurrentKernels instead of OpenBLAS.
+        Case(name: "lstm 32 (per-step kernel)", layers: [.lstm(units: 32)], withState: true, steps: 3, batch: 4),
         Case(name: "noise", layers: [.dense(units: 4, activation: .tanh), .noise(std: 0.5),
                                      .dense(units: 2, activation: .linear)], withState: false),
         Case(name: "dropout", layers: [.dense(units: 6, activation: .tanh), .dropout(rate: 0.4),

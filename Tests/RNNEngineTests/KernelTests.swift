@@ -63,3 +63,38 @@ import Testing
         #expect(FastMath.exp(-1000).isFinite && FastMath.exp(1000).isFinite)
     }
 }
+
+@Suite struct RecurrentKernelTests {
+    struct Case: Sendable, CustomStringConvertible {
+        let rows: Int, inner: Int, columns: Int, accumulate: Bool
+        var description: String { "\(rows)×\(inner)·\(inner)×\(columns)\(accumulate ? " +=" : "")" }
+    }
+
+    /// The per-step kernel against the textbook product, for row counts around its groups of three.
+    @Test(arguments: [Case(rows: 1, inner: 64, columns: 256, accumulate: true),
+                      Case(rows: 7, inner: 64, columns: 256, accumulate: true),
+                      Case(rows: 8, inner: 256, columns: 64, accumulate: false),
+                      Case(rows: 15, inner: 32, columns: 32, accumulate: true)])
+    func matchesNaiveProduct(_ c: Case) {
+        let a = randomTensor([c.rows, c.inner], seed: 1), b = randomTensor([c.inner, c.columns], seed: 2)
+        let start = randomTensor([c.rows, c.columns], seed: 3)
+        var fast = start, slow = start
+        #expect(RecurrentKernels.supports(n: c.columns))
+        a.values.withUnsafeBufferPointer { ap in
+            b.values.withUnsafeBufferPointer { bp in
+                fast.values.withUnsafeMutableBufferPointer { cp in
+                    RecurrentKernels.multiply(ap.baseAddress!, lda: c.inner, bp.baseAddress!, rows: c.rows, inner: c.inner,
+                                              columns: c.columns, into: cp.baseAddress!, ldc: c.columns,
+                                              accumulate: c.accumulate)
+                }
+                slow.values.withUnsafeMutableBufferPointer { cp in
+                    Gemm.naive(transA: false, transB: false, m: c.rows, n: c.columns, k: c.inner, alpha: 1,
+                               a: ap.baseAddress!, lda: c.inner, b: bp.baseAddress!, ldb: c.columns,
+                               beta: c.accumulate ? 1 : 0, c: cp.baseAddress!, ldc: c.columns)
+                }
+            }
+        }
+        #expect(relativeError(fast.values, slow.values) < 1e-5)
+        #expect(!RecurrentKernels.supports(n: 20))
+    }
+}

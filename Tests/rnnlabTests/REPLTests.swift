@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The REPL in a real pseudo-terminal (tmux): prompts, continuation, history, completion,
-/// Ctrl-C at the prompt, Ctrl-D.
+/// Ctrl-C at the prompt and while training, Ctrl-D.
 @Suite struct REPLTests {
     @Test(.enabled(if: TmuxSession.executable != nil,
                    "tmux is not installed: the REPL's pseudo-terminal test is skipped (scripts/setup installs it)"),
@@ -71,6 +71,32 @@ import Testing
         try session.waitForLastLine("[5]> data csv \"sample-prices.csv\"")
         try session.press("Enter")
         try session.waitForLastLine("[6]>")
+
+        // Tab completes a command from the command table.
+        try session.type("opt")
+        try session.press("Tab")
+        try session.waitForLastLine("[6]> optimizer")
+        try session.type("sgd")
+        try session.press("Enter")
+        try session.waitForLastLine("[7]>")
+
+        // Ctrl-C while training stops it promptly, rolls back to the last whole epoch, and the
+        // next command works.
+        try session.type("data sine sequences=2 length=400; features deltas window=4; model lstm 8 -> dense 2")
+        try session.press("Enter")
+        try session.waitForLastLine("[8]>")
+        try session.type("train epochs=100000 name=\"long\"")
+        try session.press("Enter")
+        try session.waitFor("the first epoch line") { lines in lines.contains { $0.hasPrefix("epoch 1/100000") } }
+        try session.press("C-c")
+        try session.waitFor("the interrupted run and a prompt") { lines in
+            lines.contains { $0.contains("run 'long' interrupted: rolled back to epoch") } && lines.last == "[9]>"
+        }
+        try session.type("show run")
+        try session.press("Enter")
+        try session.waitFor("the run still there") { lines in
+            lines.contains { $0.hasPrefix("run 'long': ") } && lines.last == "[10]>"
+        }
 
         // Ctrl-D on an empty prompt ends the session with status 0.
         try session.press("C-d")

@@ -23,18 +23,28 @@ enum LSTMKernels {
         Elementwise.broadcastRows(bias, into: gates, rows: rows, width: gw)
         Gemm.sgemm(transA: false, transB: true, m: rows, n: gw, k: s.input,
                    alpha: 1, a: x, lda: s.input, b: weightIH, ldb: s.input, beta: 1, c: gates, ldc: gw)
+        // W_hhᵀ `(H, 4H)` once per chunk, for the per-step kernel.
+        let fast = RecurrentKernels.supports(n: gw)
+        let transposed = UnsafeMutablePointer<Float>.allocate(capacity: gw * h)
+        defer { transposed.deallocate() }
+        if fast { for n in 0..<gw { for k in 0..<h { transposed[k * gw + n] = weightHH[n * h + k] } } }
         // The time loop, each group of sequences on its own thread.
-        let p = UncheckedSendable((h0, c0, gates, cells, hidden, weightHH))
+        let p = UncheckedSendable((h0, c0, gates, cells, hidden, weightHH, UnsafePointer(transposed)))
         let stopped = Parallel.forEachRowGroup(rows: s.batch, isCancelled: isCancelled) { rowRange, shouldStop in
-            let (h0, c0, gates, cells, hidden, weightHH) = p.value
+            let (h0, c0, gates, cells, hidden, weightHH, transposed) = p.value
             let r0 = rowRange.lowerBound, n = rowRange.count
             for t in 0..<s.steps {
                 if t % cancelPollInterval == cancelPollInterval - 1, shouldStop() { return false }
                 let row = t * s.batch + r0
                 let hPrev = t == 0 ? h0 + r0 * h : UnsafePointer(hidden + (row - s.batch) * h)
                 let cPrev = t == 0 ? c0 + r0 * h : UnsafePointer(cells + (row - s.batch) * h)
-                Gemm.sgemm(transA: false, transB: true, m: n, n: gw, k: h,
-                           alpha: 1, a: hPrev, lda: h, b: weightHH, ldb: h, beta: 1, c: gates + row * gw, ldc: gw)
+                if fast {
+                    RecurrentKernels.multiply(hPrev, lda: h, transposed, rows: n, inner: h, columns: gw,
+                                              into: gates + row * gw, ldc: gw, accumulate: true)
+                } else {
+                    Gemm.sgemm(transA: false, transB: true, m: n, n: gw, k: h,
+                               alpha: 1, a: hPrev, lda: h, b: weightHH, ldb: h, beta: 1, c: gates + row * gw, ldc: gw)
+                }
                 forwardStep(gates: gates + row * gw, cPrev: cPrev, cells: cells + row * h,
                             hidden: hidden + row * h, batch: n, width: h)
             }
@@ -108,7 +118,10 @@ enum LSTMKernels {
                 let cPrev = t == 0 ? c0 + r0 * h : UnsafePointer(cells + (row - b) * h)
                 let g = gates + row * gw
                 backwardStep(gates: g, cPrev: cPrev, cells: cells + row * h, dh: dh, dcNext: dcNext, batch: n, width: h)
-                if t > 0 {
+                if t > 0, RecurrentKernels.supports(n: h) {
+                    RecurrentKernels.multiply(g, lda: gw, weightHH, rows: n, inner: gw, columns: h,
+                                              into: dhNext, ldc: h, accumulate: false)
+                } else if t > 0 {
                     Gemm.sgemm(transA: false, transB: false, m: n, n: h, k: gw,
                                alpha: 1, a: g, lda: gw, b: weightHH, ldb: h, beta: 0, c: dhNext, ldc: h)
                 }
