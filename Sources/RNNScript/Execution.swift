@@ -8,7 +8,6 @@ enum Effect {
     case done
     case quit
     case interrupted
-    case include(URL)
 }
 
 extension Workspace {
@@ -109,8 +108,8 @@ extension Workspace {
             self.model = model
             active = nil
             emit(.text("imported \(model.parameterNames.count) tensors from \(path)"))
-        case let .include(path):
-            return .include(resolve(path, in: baseDirectory))
+        case .include:
+            break   // the interpreter runs the file's statements itself, before execution
         case .quit:
             return .quit
         case let .unavailable(name, needs):

@@ -206,7 +206,7 @@ public final class Interpreter {
             switch effect {
             case .quit: return CellOutcome(status: .ok, quit: true)
             case .interrupted: return CellOutcome(status: .interrupted)
-            case .done, .include: return CellOutcome(status: .ok)
+            case .done: return CellOutcome(status: .ok)
             }
         }
 

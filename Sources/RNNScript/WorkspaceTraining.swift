@@ -29,9 +29,8 @@ extension Workspace {
         var epochSeconds: [Double] = []
         let result = try trainer.train(epochs: epochs, until: until, earlyStop: earlyStop, isCancelled: isCancelled) { event in
             switch event {
-            case let .epochStarted(epoch, _):
+            case .epochStarted:
                 epochStart = Date()
-                _ = epoch
             case let .chunkFinished(epoch, chunk, chunks, running):
                 let elapsed = Date().timeIntervalSince(epochStart)
                 let perEpoch = epochSeconds.isEmpty ? elapsed / Double(chunk) * Double(chunks)

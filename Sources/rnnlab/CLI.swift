@@ -75,8 +75,28 @@ struct RNNLab: ParsableCommand {
     }
 }
 
+/// What `run` and `check` share: a script file, and options given before the subcommand or
+/// after it.
+protocol ScriptFileCommand: ParsableCommand {
+    var file: String { get }
+    var script: ScriptOptions { get }
+    var store: StoreOptions { get }
+    var root: RNNLab { get }
+}
+
+extension ScriptFileCommand {
+    func validate() throws {
+        if root.commands != nil { throw ValidationError("-c cannot be combined with a script file") }
+    }
+
+    /// Options given before the subcommand and after it, together.
+    var options: (script: ScriptOptions, store: StoreOptions) {
+        (root.script.merged(with: script), root.store.merged(with: store))
+    }
+}
+
 /// `rnnlab run FILE.rnn`.
-struct Run: ParsableCommand {
+struct Run: ScriptFileCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a script and exit.",
         discussion: "Relative paths in the script resolve from its folder. FILE '-' reads standard input."
@@ -89,15 +109,6 @@ struct Run: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @ParentCommand var root: RNNLab
 
-    func validate() throws {
-        if root.commands != nil { throw ValidationError("-c cannot be combined with a script file") }
-    }
-
-    /// Options given before `run` and after it, together.
-    var options: (script: ScriptOptions, store: StoreOptions) {
-        (root.script.merged(with: script), root.store.merged(with: store))
-    }
-
     func run() throws {
         let source = try ScriptFile.read(file)
         let session = Session(baseDirectory: ScriptFile.folder(of: file), script: options.script, store: options.store)
@@ -106,7 +117,7 @@ struct Run: ParsableCommand {
 }
 
 /// `rnnlab check FILE.rnn`: every diagnostic, nothing run.
-struct Check: ParsableCommand {
+struct Check: ScriptFileCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check a script without running it.",
         discussion: "Prints every diagnostic; exit status 1 when any is an error."
@@ -118,15 +129,6 @@ struct Check: ParsableCommand {
     @OptionGroup var script: ScriptOptions
     @OptionGroup var store: StoreOptions
     @ParentCommand var root: RNNLab
-
-    func validate() throws {
-        if root.commands != nil { throw ValidationError("-c cannot be combined with a script file") }
-    }
-
-    /// Options given before `check` and after it, together.
-    var options: (script: ScriptOptions, store: StoreOptions) {
-        (root.script.merged(with: script), root.store.merged(with: store))
-    }
 
     func run() throws {
         let source = try ScriptFile.read(file)

@@ -34,7 +34,9 @@ import Testing
         var overrides: [String: Value] = [:]
         for (_, assignment) in directives.filter({ $0.0 == "set" }) {
             let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
-            overrides[parts[0]] = try #require(Parser.parseValue(parts[1]).value)
+            let parsed = Parser.parseValue(parts[1])
+            let value: Value = try #require(parsed.value, "\(name): '# set: \(assignment)' is not a value")
+            overrides[parts[0]] = value
         }
         // Scripts write files into a scratch folder of their own.
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("rnnlab-golden-\(UUID().uuidString)")

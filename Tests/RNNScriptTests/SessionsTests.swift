@@ -18,8 +18,8 @@ import Testing
     @Test(arguments: scripts)
     func runsAtATinySize(_ name: String) throws {
         let source = try String(contentsOf: Self.directory.appendingPathComponent(name), encoding: .utf8)
-        let tiny: [String: Value] = ["length": try #require(Parser.parseValue("200").value),
-                                     "epochs": try #require(Parser.parseValue("1").value)]
+        let tinyLength = Parser.parseValue("200"), tinyEpochs = Parser.parseValue("1")
+        let tiny: [String: Value] = ["length": try #require(tinyLength.value), "epochs": try #require(tinyEpochs.value)]
         let interpreter = Interpreter(baseDirectory: Self.directory, overrides: tiny)
         #expect(interpreter.check(source, file: name).isEmpty)
         var errors: [String] = []
