@@ -18,11 +18,13 @@ let package = Package(
         .library(name: "RNNData", targets: ["RNNData"]),
         .library(name: "RNNTraining", targets: ["RNNTraining"]),
         .library(name: "RNNScript", targets: ["RNNScript"]),
+        .library(name: "RNNStore", targets: ["RNNStore"]),
         .executable(name: "rnnlab", targets: ["rnnlab"]),
         .executable(name: "rnnlab-bench", targets: ["rnnlab-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
@@ -44,6 +46,11 @@ let package = Package(
         .target(
             name: "RNNScript",
             dependencies: ["RNNEngine", "RNNData", "RNNTraining"]
+        ),
+        // The SQLite store keeps plain values only: it depends on GRDB and nothing of ours.
+        .target(
+            name: "RNNStore",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
         ),
         .executableTarget(
             name: "rnnlab",
@@ -73,6 +80,10 @@ let package = Package(
             name: "RNNScriptTests",
             dependencies: ["RNNScript"],
             exclude: ["Golden"]
+        ),
+        .testTarget(
+            name: "RNNStoreTests",
+            dependencies: ["RNNStore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // Runs the built `rnnlab` binary (batch and a real pseudo-terminal); depending on the
         // executable makes `swift build --build-tests` build it, and tests the pure renderers.

@@ -1,0 +1,46 @@
+/// Everything the store can refuse or fail at. Each case names the store file and says
+/// what would be right, so a message can be shown to the user as it is.
+public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The file exists but is not an SQLite database.
+    case notSQLite(path: String)
+    /// The file is an SQLite database that belongs to another application.
+    case otherApplication(path: String, applicationID: Int32)
+    /// The file was migrated by a newer rnnlab: these migrations are unknown to this one.
+    case newerSchema(path: String, unknownMigrations: [String])
+    /// The file could not be opened or read.
+    case unreadable(path: String, reason: String)
+    /// A checkpoint's state does not match its checksum.
+    case corruptCheckpoint(path: String, name: String)
+    /// No checkpoint has that name.
+    case checkpointNotFound(path: String, name: String)
+    /// A write broke one of the schema's rules (NOT NULL, CHECK, FOREIGN KEY, UNIQUE).
+    case constraintViolated(path: String, reason: String)
+    /// Any other database failure.
+    case databaseFailed(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .notSQLite(let path):
+            return "\(path) is not an SQLite database; give --store a new file name or an rnnlab store."
+        case .otherApplication(let path, let id):
+            let hex = String(UInt32(bitPattern: id), radix: 16, uppercase: true)
+            return "\(path) belongs to another application (application_id 0x\(hex)); "
+                + "give --store a new file name or an rnnlab store, this one is left untouched."
+        case .newerSchema(let path, let unknown):
+            return "\(path) was written by a newer rnnlab (unknown migrations: "
+                + "\(unknown.sorted().joined(separator: ", "))); use that rnnlab version or newer, "
+                + "this one is left untouched."
+        case .unreadable(let path, let reason):
+            return "\(path) cannot be read (\(reason)); check that the file and its folder exist and are readable and writable."
+        case .corruptCheckpoint(let path, let name):
+            return "checkpoint \(name) in \(path) is corrupt (its state does not match its checksum); "
+                + "load another checkpoint or retrain."
+        case .checkpointNotFound(let path, let name):
+            return "\(path) has no checkpoint named \(name); list the checkpoints and use one of their names."
+        case .constraintViolated(let path, let reason):
+            return "a write to \(path) was refused by the schema (\(reason)); this is a bug in rnnlab, please report it."
+        case .databaseFailed(let path, let reason):
+            return "\(path) could not be used (\(reason)); check the disk and that no other program holds the file."
+        }
+    }
+}
