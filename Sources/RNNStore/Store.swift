@@ -149,8 +149,15 @@ public final class Store: Sendable {
         try perform { try pool.read { db in try Migrations.migrator.appliedMigrations(db) } }
     }
 
-    /// Closes the store's connections; later calls fail.
+    /// Copies the WAL into the main file (a passive checkpoint: it never waits for
+    /// another process's readers), then closes the store's connections; later calls fail.
+    /// GRDB closes the pool's writer before its read-only readers, so without this the
+    /// last committed transactions would stay in the `-wal` file after closing, and a
+    /// copy of the main file alone would miss them.
     public func close() throws(StoreError) {
-        try perform { try pool.close() }
+        try perform {
+            try? pool.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
+            try pool.close()
+        }
     }
 }
