@@ -25,6 +25,12 @@ extension Store {
         }
     }
 
+    /// Begins a session for this process (`ProcessIdentity.current()`).
+    public func beginSession(version: String, cwd: String) throws(StoreError) -> SessionRecord {
+        let me = ProcessIdentity.current()
+        return try beginSession(version: version, cwd: cwd, pid: me.pid, processStart: me.processStart)
+    }
+
     public func sessions() throws(StoreError) -> [SessionRecord] {
         try perform { try pool.read { db in try SessionRecord.order(Column("id")).fetchAll(db) } }
     }

@@ -279,3 +279,25 @@ func metric(_ runID: Int64, _ epoch: Int, loss: Double = 0.5) -> MetricRecord {
         #expect(try store.runs().first?.status == .running)
     }
 }
+
+@Suite struct ProcessIdentityTests {
+    @Test func thisProcessIsAliveAndAnotherStartTimeIsNot() throws {
+        let me = ProcessIdentity.current()
+        #expect(me.pid == Int64(getpid()))
+        #expect(me.isAlive)
+        #if os(Linux)
+        #expect(me.processStart > 0)
+        #expect(!ProcessIdentity(pid: me.pid, processStart: me.processStart + 1).isAlive)
+        #endif
+        // pid_max on Linux is at most 2^22, so this pid does not exist.
+        #expect(!ProcessIdentity(pid: 99_999_999, processStart: 1).isAlive)
+    }
+
+    @Test func aSessionRecordsThisProcess() throws {
+        let dir = try TempDir()
+        let store = try Store.open(path: dir.path("s.sqlite"))
+        let session = try store.beginSession(version: "t", cwd: "/")
+        let me = ProcessIdentity.current()
+        #expect(session.pid == me.pid && session.processStart == me.processStart)
+    }
+}
