@@ -93,6 +93,12 @@ extension ScriptFileCommand {
     var options: (script: ScriptOptions, store: StoreOptions) {
         (root.script.merged(with: script), root.store.merged(with: store))
     }
+
+    /// The script's text, and a session whose relative paths resolve from the script's folder.
+    func sessionAndSource() throws -> (Session, String) {
+        let source = try ScriptFile.read(file)
+        return (Session(baseDirectory: ScriptFile.folder(of: file), script: options.script, store: options.store), source)
+    }
 }
 
 /// `rnnlab run FILE.rnn`.
@@ -110,8 +116,7 @@ struct Run: ScriptFileCommand {
     @ParentCommand var root: RNNLab
 
     func run() throws {
-        let source = try ScriptFile.read(file)
-        let session = Session(baseDirectory: ScriptFile.folder(of: file), script: options.script, store: options.store)
+        let (session, source) = try sessionAndSource()
         throw ExitCode(session.runBatch(.init(source: source, file: file)))
     }
 }
@@ -131,8 +136,7 @@ struct Check: ScriptFileCommand {
     @ParentCommand var root: RNNLab
 
     func run() throws {
-        let source = try ScriptFile.read(file)
-        let session = Session(baseDirectory: ScriptFile.folder(of: file), script: options.script, store: options.store)
+        let (session, source) = try sessionAndSource()
         let diagnostics = session.interpreter.check(source, file: file)
         let color = Terminal.current().colorErrors
         for diagnostic in diagnostics {
