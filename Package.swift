@@ -54,7 +54,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "rnnlab",
-            dependencies: [
+            dependencies: ["RNNEngine", 
                 "RNNScript", "RNNTraining", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -5,6 +5,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import RNNEngine
 import RNNScript
 
 /// `rnnlab`: the REPL when standard input is a terminal, else a batch run of standard input;
@@ -60,6 +61,7 @@ struct RNNLab: ParsableCommand {
     /// Parses the arguments and runs the command, turning argument-parser's usage errors
     /// (its exit status 64) into SPEC §5's status 2.
     static func main() {
+        Memory.reuseFreedBuffers()      // chunks reuse warm pages, as in the benchmark
         do {
             var command = try parseAsRoot()
             try command.run()
