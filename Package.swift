@@ -54,8 +54,8 @@ let package = Package(
         ),
         .executableTarget(
             name: "rnnlab",
-            dependencies: ["RNNEngine", 
-                "RNNScript", "RNNTraining", "CReadline",
+            dependencies: [
+                "RNNEngine", "RNNScript", "RNNTraining", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
