@@ -45,7 +45,7 @@ let package = Package(
         ),
         .target(
             name: "RNNScript",
-            dependencies: ["RNNEngine", "RNNData", "RNNTraining"]
+            dependencies: ["RNNEngine", "RNNData", "RNNTraining", "RNNStore"]
         ),
         // The SQLite store keeps plain values only: it depends on GRDB and nothing of ours.
         .target(
@@ -55,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "rnnlab",
             dependencies: [
-                "RNNEngine", "RNNScript", "RNNTraining", "CReadline",
+                "RNNEngine", "RNNScript", "RNNTraining", "RNNStore", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -65,6 +65,15 @@ struct Arguments {
         return true
     }
 
+    /// `WORD N`, such as `session 3` or `last 10`: the number after the word when the word is next.
+    mutating func keyword(_ word: String, in range: ClosedRange<Int>) throws(ScriptError) -> Int? {
+        guard flag(word) else { return nil }
+        guard let (value, place) = nextPositional() else {
+            throw ScriptError(.error("'\(word)' needs a number after it, e.g. '\(word) \(range.lowerBound)'", range: call.range))
+        }
+        return try Self.integer(value, name: word, in: range, at: place)
+    }
+
     /// Declares the options this form accepts.
     mutating func accept(_ names: [String]) {
         known += names

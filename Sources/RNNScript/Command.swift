@@ -32,6 +32,17 @@ public enum Command: Sendable, Equatable {
     case exportRun(run: String, path: String, force: Bool)
     case weightsExport(path: String, force: Bool)
     case weightsImport(path: String)
+    case checkpointSave(name: String)
+    case checkpointList
+    case checkpointLoad(name: String)
+    case checkpointDelete(name: String)
+    case resume(name: String)
+    case sessions
+    /// `history [session N] [last N]`: nil session means this one.
+    case history(session: Int?, last: Int?)
+    case cell(number: Int, session: Int?)
+    case replay(session: Int)
+    case exportSession(session: Int, path: String, force: Bool)
     /// `run "file.rnn"`: the file's statements run here.
     case include(path: String)
     case quit

@@ -300,7 +300,7 @@ enum CommandTable {
             try a.finish()
             return .show(topic: topic)
         },
-        CommandSpec(name: "runs", summary: "the runs of this session", usage: ["runs"], options: [],
+        CommandSpec(name: "runs", summary: "the runs of every session in the store", usage: ["runs"], options: [],
                     example: "runs") { call, env in
             let a = try Arguments(call, in: env)
             try a.finish()
@@ -320,8 +320,8 @@ enum CommandTable {
                     example: "plot loss opt-adam") { _, _ in
             .unavailable(command: "plot", needs: "the figures (the report issue)")
         },
-        CommandSpec(name: "export", summary: "a run's metrics as CSV (sessions and notebooks with the store)",
-                    usage: ["export run RUN to \"FILE.csv\" [force]", "export session N to \"FILE.rnn\"",
+        CommandSpec(name: "export", summary: "a run's metrics as CSV, or a session as a runnable script",
+                    usage: ["export run RUN to \"FILE.csv\" [force]", "export session N to \"FILE.rnn\" [force]",
                             "export notebook [session N] to \"FILE.md|.html\""], options: [],
                     example: "export run opt-adam to \"adam.csv\"") { call, env in
             var a = try Arguments(call, in: env)
@@ -336,7 +336,18 @@ enum CommandTable {
                 try a.finish()
                 return .exportRun(run: run, path: path, force: force)
             case "session":
-                return .unavailable(command: "export session", needs: "the store (the SQLite issue)")
+                guard let (value, range) = a.nextPositional() else {
+                    throw ScriptError(.error("export session needs a session number, e.g. 'export session 1 to \"s1.rnn\"'",
+                                             range: call.range))
+                }
+                let session = try Arguments.integer(value, name: "session", in: 1...Int.max, at: range)
+                guard a.flag("to") else {
+                    throw ScriptError(.error("export session needs 'to \"FILE.rnn\"'", range: call.range))
+                }
+                let path = try a.text("a file name after 'to'")
+                let force = a.flag("force")
+                try a.finish()
+                return .exportSession(session: session, path: path, force: force)
             default:
                 return .unavailable(command: "export notebook", needs: "the report issue")
             }
@@ -370,18 +381,77 @@ enum CommandTable {
         },
     ] + storeCommands
 
-    /// Commands that need the store; they resolve now and say so when run.
+    /// The store's commands (SPEC §4): checkpoints, resume, and the record of past sessions.
     static let storeCommands: [CommandSpec] = [
-        ("checkpoint", "checkpoint save|list|load|delete NAME", "full training state by name"),
-        ("resume", "resume NAME", "continue a stored run as if never stopped"),
-        ("sessions", "sessions", "the store's sessions"),
-        ("history", "history [session N] [last N]", "the cells of a session"),
-        ("cell", "cell N", "a cell's input and output"),
-        ("replay", "replay session N", "re-run a session"),
-    ].map { name, usage, summary in
-        CommandSpec(name: name, summary: summary + " (arrives with the store)", usage: [usage], options: [],
-                    example: usage) { _, _ in .unavailable(command: name, needs: "the store (the SQLite issue)") }
-    }
+        CommandSpec(name: "checkpoint", summary: "save, list, load (weights into the same model) or delete a training state",
+                    usage: ["checkpoint save NAME", "checkpoint list", "checkpoint load NAME", "checkpoint delete NAME"],
+                    options: [], example: "checkpoint save before-lr-drop") { call, env in
+            var a = try Arguments(call, in: env)
+            let action = try a.choice("an action", ["save", "list", "load", "delete"])
+            guard action != "list" else {
+                try a.finish()
+                return .checkpointList
+            }
+            let name = try a.text("a checkpoint name, e.g. 'checkpoint \(action) first'")
+            try a.finish()
+            switch action {
+            case "save":
+                if name.isEmpty || name.contains("@") {
+                    throw ScriptError(.error("a checkpoint name must be non-empty and without '@' (RUN@EPOCH and RUN@best "
+                                             + "are the automatic ones); found '\(name)'", range: call.range))
+                }
+                return .checkpointSave(name: name)
+            case "load": return .checkpointLoad(name: name)
+            default: return .checkpointDelete(name: name)
+            }
+        },
+        CommandSpec(name: "resume", summary: "restores a checkpoint's whole state; 'train' then continues its run exactly",
+                    usage: ["resume NAME"], options: [], example: "resume opt-adam@best") { call, env in
+            var a = try Arguments(call, in: env)
+            let name = try a.text("a checkpoint name, e.g. 'resume run-1@10' ('checkpoint list' shows them)")
+            try a.finish()
+            return .resume(name: name)
+        },
+        CommandSpec(name: "sessions", summary: "the store's sessions: when, how many cells and runs, which still run",
+                    usage: ["sessions"], options: [], example: "sessions") { call, env in
+            let a = try Arguments(call, in: env)
+            try a.finish()
+            return .sessions
+        },
+        CommandSpec(name: "history", summary: "the cells of a session (this one unless told)",
+                    usage: ["history [session N] [last N]"], options: [], example: "history session 1 last 5") { call, env in
+            var a = try Arguments(call, in: env)
+            var session: Int?, last: Int?
+            while a.remainingPositionals > 0 {
+                if let n = try a.keyword("session", in: 1...Int.max) { session = n; continue }
+                if let n = try a.keyword("last", in: 1...Int.max) { last = n; continue }
+                _ = try a.choice("what to show", ["session", "last"])
+            }
+            try a.finish()
+            return .history(session: session, last: last)
+        },
+        CommandSpec(name: "cell", summary: "a cell's input and output (of this session unless told)",
+                    usage: ["cell N [session N]"], options: [], example: "cell 3") { call, env in
+            var a = try Arguments(call, in: env)
+            guard let (value, range) = a.nextPositional() else {
+                throw ScriptError(.error("cell needs a cell number, e.g. 'cell 3' ('history' lists them)", range: call.range))
+            }
+            let number = try Arguments.integer(value, name: "cell", in: 1...Int.max, at: range)
+            let session = try a.keyword("session", in: 1...Int.max)
+            try a.finish()
+            return .cell(number: number, session: session)
+        },
+        CommandSpec(name: "replay", summary: "runs a session's successful cells again, here; stops at the first error",
+                    usage: ["replay session N"], options: [], example: "replay session 1") { call, env in
+            var a = try Arguments(call, in: env)
+            guard let session = try a.keyword("session", in: 1...Int.max) else {
+                throw ScriptError(.error("replay needs 'session N', e.g. 'replay session 1' ('sessions' lists them)",
+                                         range: call.range))
+            }
+            try a.finish()
+            return .replay(session: session)
+        },
+    ]
 
     private static func csvColumn(_ value: ScriptValue) -> CSVColumn {
         if case let .number(v, _) = value, let n = Int(exactly: v) { return .index(n) }

@@ -13,7 +13,7 @@ enum Effect {
 extension Workspace {
     /// Runs one resolved command. Throws without side effects on the files it would write;
     /// the caller keeps the old workspace when this throws.
-    mutating func execute(_ command: Command, baseDirectory: URL, emit: (OutputEvent) -> Void,
+    mutating func execute(_ command: Command, baseDirectory: URL, log: SessionLog?, emit: (OutputEvent) -> Void,
                           isCancelled: () -> Bool) throws -> Effect {
         switch command {
         case let .help(topic):
@@ -64,7 +64,7 @@ extension Workspace {
         case let .lrSchedule(plateau):
             lrSchedule = plateau
         case let .train(epochs, name, until, earlyStop):
-            return try train(epochs: epochs, name: name, until: until, earlyStop: earlyStop, emit: emit,
+            return try train(epochs: epochs, name: name, until: until, earlyStop: earlyStop, log: log, emit: emit,
                              isCancelled: isCancelled)
         case .evaluate:
             emit(.text(try evaluation()))
@@ -77,17 +77,28 @@ extension Workspace {
         case let .show(topic):
             emit(.text(show(topic)))
         case .runs:
-            guard !runs.isEmpty else {
+            let all = try knownRuns(log)
+            guard !all.isEmpty else {
                 emit(.text("no runs yet: 'train epochs=N' starts one"))
                 break
             }
-            emit(.table(Tables.runs(runs)))
+            emit(.table(Tables.runs(all)))
         case let .compare(names):
-            emit(.table(Tables.compare(try names.map(record))))
+            let all = try knownRuns(log)
+            emit(.table(Tables.compare(try names.map { try record($0, in: all) })))
         case let .exportRun(name, path, force):
             let url = resolve(path, in: baseDirectory)
-            try FileOutput.write(Data(MetricsCSV.text(for: try record(name)).utf8), to: url, force: force, shownAs: path)
+            let run = try record(name, in: try knownRuns(log))
+            try FileOutput.write(Data(MetricsCSV.text(for: run).utf8), to: url, force: force, shownAs: path)
             emit(.text("wrote \(path)"))
+        case .checkpointSave, .checkpointList, .checkpointLoad, .checkpointDelete, .resume, .sessions, .history, .cell,
+             .exportSession:
+            guard let log else {
+                throw WorkspaceError("this session has no store, which that command needs (rnnlab opens one with --store PATH)")
+            }
+            try executeStoreCommand(command, log: log, baseDirectory: baseDirectory, emit: emit)
+        case .replay:
+            break   // the interpreter replays the cells itself, before execution
         case let .weightsExport(path, force):
             guard let model = active?.trainer.currentModel ?? model else {
                 throw WorkspaceError("no model to export: set one with e.g. 'model seed'")
@@ -118,7 +129,12 @@ extension Workspace {
         return .done
     }
 
-    private func record(_ name: String) throws -> RunRecord {
+    /// Every run the session can see: the store's (all sessions), or without one this session's.
+    private func knownRuns(_ log: SessionLog?) throws -> [RunHistory] {
+        try log?.runs() ?? runs
+    }
+
+    private func record(_ name: String, in runs: [RunHistory]) throws -> RunHistory {
         guard let run = runs.first(where: { $0.name == name }) else {
             let hint = Suggestion.closest(to: name, among: runs.map(\.name)).map { " (did you mean '\($0)'?)" } ?? ""
             let known = runs.isEmpty ? "there are no runs yet" : "runs: \(runs.map(\.name).joined(separator: ", "))"

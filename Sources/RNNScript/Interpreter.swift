@@ -1,4 +1,5 @@
 import Foundation
+import RNNStore
 
 /// How one cell (a REPL input, a script, a `-c` command) ended.
 public enum CellStatus: String, Sendable {
@@ -22,36 +23,108 @@ public final class Interpreter {
     public let baseDirectory: URL
     /// `--set NAME=VALUE`: values that replace the script's `let NAME = …`.
     public let overrides: [String: Value]
+    /// The session's record in the store; without one nothing is recorded and the store's
+    /// commands say they need it.
+    public let log: SessionLog?
+    /// The number the next cell gets (the REPL's `[N]>`; the store's cell number).
+    public private(set) var nextCellNumber = 1
     private var workspace = Workspace()
     private var environment = Environment()
     /// Statement nesting of `run` includes, to refuse cycles.
     private var includeStack: [URL] = []
 
     public init(baseDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-                overrides: [String: Value] = [:]) {
+                overrides: [String: Value] = [:], log: SessionLog? = nil) {
         self.baseDirectory = baseDirectory
         self.overrides = overrides
+        self.log = log
     }
 
-    /// Parses, resolves and runs one cell, statement by statement; the first failing command
-    /// stops the cell and changes nothing. A script with a syntax error runs nothing.
+    /// How a text divides into cells.
+    public enum Cells: Sendable {
+        /// One cell (a REPL input).
+        case whole
+        /// Each top-level statement a cell (a script, a `-c` text).
+        case eachStatement
+    }
+
+    /// Parses, resolves and runs a text, statement by statement, recording its cells; the
+    /// first failing command stops and changes nothing. A text with a syntax error runs nothing
+    /// (and is recorded as one failed cell).
     /// - Parameters:
-    ///   - keepGoing: a batch's `--keep-going`: each top-level statement is a cell of its own,
-    ///     and a failing one does not stop the ones after it (the outcome is still `error`).
+    ///   - keepGoing: a batch's `--keep-going`: a failing statement does not stop the ones
+    ///     after it (the outcome is still `error`).
     ///   - emit: receives every output event as it happens.
     ///   - isCancelled: polled while training (Ctrl-C); a cancelled cell ends `interrupted`.
-    public func run(_ source: String, file: String, keepGoing: Bool = false, emit: (OutputEvent) -> Void,
-                    isCancelled: () -> Bool = { false }) -> CellOutcome {
+    public func run(_ source: String, file: String, cells: Cells = .whole, keepGoing: Bool = false,
+                    emit: (OutputEvent) -> Void, isCancelled: () -> Bool = { false }) -> CellOutcome {
         let (script, diagnostics) = Parser.parse(source, file: file)
-        for d in diagnostics { emit(.diagnostic(d, source: source)) }
-        if diagnostics.contains(where: { $0.severity == .error }) { return CellOutcome(status: .error) }
         return withoutActuallyEscaping(emit) { emit in
             withoutActuallyEscaping(isCancelled) { isCancelled in
-                var runner = Runner(interpreter: self, source: source, directory: baseDirectory, emit: emit,
-                                    isCancelled: isCancelled, dryRun: false)
-                return keepGoing ? runner.runEach(script.statements) : runner.run(script.statements)
+                if diagnostics.contains(where: { $0.severity == .error }) {
+                    return recordingCell(source, emit: emit) { emit in
+                        for d in diagnostics { emit(.diagnostic(d, source: source)) }
+                        return CellOutcome(status: .error)
+                    }
+                }
+                for d in diagnostics { emit(.diagnostic(d, source: source)) }
+                func runner(_ emit: @escaping (OutputEvent) -> Void) -> Runner {
+                    Runner(interpreter: self, source: source, directory: baseDirectory, emit: emit,
+                           isCancelled: isCancelled, dryRun: false)
+                }
+                guard cells == .eachStatement else {
+                    return recordingCell(source, emit: emit) { emit in
+                        var runner = runner(emit)
+                        return runner.run(script.statements)
+                    }
+                }
+                var failed = false
+                for statement in script.statements {
+                    let outcome = recordingCell(cellSource(statement, in: source), emit: emit) { emit in
+                        var runner = runner(emit)
+                        return runner.run(statement)
+                    }
+                    if outcome.quit || outcome.status == .interrupted { return outcome }
+                    if outcome.status == .error {
+                        failed = true
+                        if !keepGoing { break }
+                    }
+                }
+                return CellOutcome(status: failed ? .error : .ok)
             }
         }
+    }
+
+    /// Runs `body` as cell `nextCellNumber`: recorded in the store when it starts, and with its
+    /// output, status, duration and attachments when it ends.
+    private func recordingCell(_ source: String, emit: @escaping (OutputEvent) -> Void,
+                               body: (@escaping (OutputEvent) -> Void) -> CellOutcome) -> CellOutcome {
+        let number = nextCellNumber
+        nextCellNumber += 1
+        guard let log else { return body(emit) }
+        let start = Date()
+        if let warning = log.openCell(number: number, source: source) { emit(.text("warning: \(warning)")) }
+        var output: [String] = []
+        var attachments: [(kind: String, payload: Data)] = []
+        let outcome = body { event in
+            emit(event)
+            if let text = event.recordedText { output.append(text) }
+            if let attachment = event.attachment { attachments.append(attachment) }
+        }
+        if let warning = log.finishCell(output: output.joined(separator: "\n"), status: outcome.status,
+                                        duration: Date().timeIntervalSince(start), attachments: attachments) {
+            emit(.text("warning: \(warning)"))
+        }
+        return outcome
+    }
+
+    /// A top-level statement's text as the store records it: as written, except that a `let`
+    /// replaced by `--set` is recorded with the value it ran with, so an exported session repeats it.
+    private func cellSource(_ statement: Statement, in source: String) -> String {
+        if case let .letBinding(binding) = statement, let value = overrides[binding.name.name] {
+            return "let \(binding.name.name) = \(value)   # --set \(binding.name.name)=\(value)"
+        }
+        return SourceText.slice(source, statement.range)
     }
 
     /// Every diagnostic of a script without running anything (`rnnlab check`): syntax, then
@@ -108,17 +181,6 @@ public final class Interpreter {
         let emit: (OutputEvent) -> Void
         let isCancelled: () -> Bool
         let dryRun: Bool
-
-        /// Runs every statement whatever fails before it; stops only for `quit` or Ctrl-C.
-        mutating func runEach(_ statements: [Statement]) -> CellOutcome {
-            var failed = false
-            for statement in statements {
-                let outcome = run(statement)
-                if outcome.quit || outcome.status == .interrupted { return outcome }
-                failed = failed || outcome.status == .error
-            }
-            return CellOutcome(status: failed ? .error : .ok)
-        }
 
         /// Runs until the first failure; a dry run (`check`) goes on to report every error.
         mutating func run(_ statements: [Statement]) -> CellOutcome {
@@ -193,10 +255,14 @@ public final class Interpreter {
                 return try include(resolve(path, in: directory), at: call)
             }
             guard !dryRun else { return CellOutcome(status: .ok) }
+            if case let .replay(session) = command {
+                return try replay(session: session, at: call)
+            }
             var copy = interpreter.workspace
             let effect: Effect
             do {
-                effect = try copy.execute(command, baseDirectory: directory, emit: emit, isCancelled: isCancelled)
+                effect = try copy.execute(command, baseDirectory: directory, log: interpreter.log, emit: emit,
+                                          isCancelled: isCancelled)
             } catch let error as ScriptError {
                 throw error
             } catch {
@@ -208,6 +274,40 @@ public final class Interpreter {
             case .interrupted: return CellOutcome(status: .interrupted)
             case .done: return CellOutcome(status: .ok)
             }
+        }
+
+        /// `replay session N`: that session's repeatable cells run again here, in order, as part
+        /// of this cell; the first one that fails stops the replay.
+        private mutating func replay(session: Int, at call: CommandCall) throws -> CellOutcome {
+            guard let log = interpreter.log else {
+                throw ScriptError(.error("this session has no store, which replay needs", range: call.range))
+            }
+            let cells: [CellRecord]
+            do {
+                cells = try log.checked {
+                    guard try log.store.session(id: Int64(session)) != nil else {
+                        throw WorkspaceError("the store has no session \(session); 'sessions' lists them")
+                    }
+                    return try log.store.cells(sessionID: Int64(session))
+                }
+            } catch {
+                throw ScriptError(.error("\(error)", range: call.range))
+            }
+            let repeatable = cells.filter(SessionScript.isRepeatable)
+            for cell in repeatable {
+                let firstLine = cell.source.split(separator: "\n").first.map(String.init) ?? ""
+                emit(.text("replay [\(cell.number)] \(firstLine)"))
+                let (script, _) = Parser.parse(cell.source, file: "session \(session) [\(cell.number)]")
+                var nested = Runner(interpreter: interpreter, source: cell.source, directory: directory, emit: emit,
+                                    isCancelled: isCancelled, dryRun: false)
+                let outcome = nested.run(script.statements)
+                if outcome.status == .error {
+                    emit(.text("replay of session \(session) stopped at its cell [\(cell.number)]"))
+                }
+                if outcome.status != .ok || outcome.quit { return outcome }
+            }
+            emit(.text("replayed \(repeatable.count) of the \(cells.count) cells of session \(session)"))
+            return CellOutcome(status: .ok)
         }
 
         /// `run "file.rnn"`: the file's statements, relative paths resolved from its folder.

@@ -70,7 +70,7 @@ public struct EpochLine: Sendable, Equatable {
 }
 
 /// How a run stands after a `train`.
-public struct RunSummary: Sendable, Equatable {
+public struct RunSummary: Sendable, Equatable, Codable {
     public var name: String
     public var status: RunStatus
     public var epochs: Int
@@ -89,7 +89,7 @@ public struct RunSummary: Sendable, Equatable {
 }
 
 /// A table: a header row and rows of cells, right-aligning numbers when drawn.
-public struct TextTable: Sendable, Equatable {
+public struct TextTable: Sendable, Equatable, Codable {
     public var title: String?
     public var columns: [String]
     public var rows: [[String]]
@@ -132,5 +132,32 @@ extension String {
         var s = self
         while s.last == " " { s.removeLast() }
         return s
+    }
+}
+
+extension OutputEvent {
+    /// The event as the store records it in the cell's output: plain text, no colour; nil
+    /// for transient progress.
+    var recordedText: String? {
+        switch self {
+        case .progress: nil
+        case let .epoch(line): line.plainText
+        case let .text(text): text
+        case let .table(table): table.render()
+        case let .diagnostic(d, source): d.render(source: source, color: false)
+        case let .runEnded(summary): summary.message
+        }
+    }
+
+    /// A structured payload kept beside the text (for the notebook export): tables and the
+    /// runs a cell trained.
+    var attachment: (kind: String, payload: Data)? {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        switch self {
+        case let .table(table): return (try? encoder.encode(table)).map { ("table", $0) }
+        case let .runEnded(summary): return (try? encoder.encode(summary)).map { ("run", $0) }
+        default: return nil
+        }
     }
 }

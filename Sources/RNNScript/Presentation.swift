@@ -16,17 +16,17 @@ enum Tables {
                          columns: ["Layer", "Output Shape", "Param #"], rows: rows)
     }
 
-    static func runs(_ runs: [RunRecord]) -> TextTable {
+    static func runs(_ runs: [RunHistory]) -> TextTable {
         TextTable(columns: ["run", "status", "epochs", "loss", "best", "optimizer", "clip", "splits"], rows: runs.map { r in
             let value = { (key: String) in r.configuration.first { $0.key == key }?.value ?? "" }
-            return [r.name, r.status.rawValue, "\(r.metrics.count)", r.finalLoss.map { format($0, 6) } ?? "–",
+            return [r.name, r.status, "\(r.metrics.count)", r.finalLoss.map { format($0, 6) } ?? "–",
                     r.best.map { format($0.monitored, 6) } ?? "–", value("optimizer"), value("clip"),
                     r.metrics.last.map { "\($0.splits)" } ?? ""]
         })
     }
 
     /// Final and best loss, epochs, time, and only the configuration keys that differ.
-    static func compare(_ runs: [RunRecord]) -> TextTable {
+    static func compare(_ runs: [RunHistory]) -> TextTable {
         var keys: [String] = []
         for run in runs { for (key, _) in run.configuration where !keys.contains(key) { keys.append(key) } }
         let differing = keys.filter { key in
@@ -111,7 +111,7 @@ enum Help {
 
 /// `export run`: Keras CSVLogger-style columns plus ours (SPEC §5).
 enum MetricsCSV {
-    static func text(for run: RunRecord) -> String {
+    static func text(for run: RunHistory) -> String {
         let validating = run.metrics.contains { $0.validationLoss != nil }
         var lines = ["epoch,loss,splits,lr,grad_norm_mean,grad_norm_max,seconds" + (validating ? ",val_loss" : "")]
         for m in run.metrics {

@@ -3,10 +3,12 @@ import RNNData
 import RNNEngine
 import RNNTraining
 
-/// A run of this session: its metrics and the configuration it started with.
-struct RunRecord: Sendable {
+/// A run (of this session, or of any session in the store): its metrics and the
+/// configuration it started with.
+struct RunHistory: Sendable {
     var name: String
-    var status: RunStatus
+    /// running, finished, interrupted or diverged.
+    var status: String
     var metrics: [EpochMetrics] = []
     /// Configuration keys in display order (for `runs` and `compare`).
     var configuration: [(key: String, value: String)]
@@ -31,9 +33,10 @@ struct Workspace {
     var clip: ClipSetting = .off
     var splitSchedule = SplitSchedule.single
     var lrSchedule: LRPlateau?
-    /// The run that `train` continues, with its trainer.
-    var active: (name: String, trainer: Trainer)?
-    var runs: [RunRecord] = []
+    /// The run that `train` continues, with its trainer and its id in the store.
+    var active: (name: String, trainer: Trainer, storeID: Int64?)?
+    /// This session's runs (without a store, the only ones `runs` and `compare` know).
+    var runs: [RunHistory] = []
 
     /// The configuration a new run would start with.
     var configuration: [(key: String, value: String)] {

@@ -5,66 +5,101 @@ import RNNTraining
 
 extension Workspace {
     /// `train`: continues the active run, or starts one from the current model and settings.
-    mutating func train(epochs: Int, name: String?, until: Double?, earlyStop: Int?,
+    /// With a store, the run, every epoch's metrics (as each ends) and the closing `RUN@EPOCH`
+    /// and `RUN@best` checkpoints are written there.
+    mutating func train(epochs: Int, name: String?, until: Double?, earlyStop: Int?, log: SessionLog?,
                         emit: (OutputEvent) -> Void, isCancelled: () -> Bool) throws -> Effect {
         if let active, let name, name != active.name {
             throw WorkspaceError("run '\(active.name)' is active; 'reset' first to start a new run named '\(name)'")
         }
-        if active == nil {
+        let starting = active == nil
+        if starting {
             let model = try checkedModel()
-            let runName = name ?? nextRunName()
-            if runs.contains(where: { $0.name == runName }) {
-                throw WorkspaceError("a run named '\(runName)' exists already; choose another name")
+            if log == nil, let name, runs.contains(where: { $0.name == name }) {
+                throw WorkspaceError("a run named '\(name)' exists already; choose another name")
             }
             let (data, settings) = try prepared()
-            let state = try RunState(runName: runName, masterSeed: seed, model: model, optimizer: optimizer, clip: clip,
-                                     splitSchedule: splitSchedule, lrSchedule: lrSchedule, threads: threads,
+            var state = try RunState(runName: name ?? nextRunName(), masterSeed: seed, model: model, optimizer: optimizer,
+                                     clip: clip, splitSchedule: splitSchedule, lrSchedule: lrSchedule, threads: threads,
                                      dataSettings: settings)
-            active = (runName, try Trainer(state: state, data: data))
-            runs.append(RunRecord(name: runName, status: .finished, configuration: configuration))
+            let stored = try log?.startRun(name: name, configuration: configuration, data: self.data?.spec)
+            if let stored { state.runName = stored.name }
+            let trainer: Trainer
+            do {
+                trainer = try Trainer(state: state, data: data)
+            } catch {
+                if let stored { try? log?.discardRun(id: stored.id) }
+                throw error
+            }
+            active = (state.runName, trainer, stored?.id)
+            runs.append(RunHistory(name: state.runName, status: "running", configuration: configuration))
+        } else if let log, let id = active!.storeID {
+            try log.continueRun(id: id, fromEpoch: active!.trainer.state.epochsCompleted)
         }
-        var (runName, trainer) = active!
+        var (runName, trainer, storeID) = active!
+        if !runs.contains(where: { $0.name == runName }) {     // resumed from the store
+            runs.append(RunHistory(name: runName, status: "running", configuration: configuration))
+        }
         let lastEpoch = trainer.state.epochsCompleted + epochs
         var epochStart = Date()
         var epochSeconds: [Double] = []
-        let result = try trainer.train(epochs: epochs, until: until, earlyStop: earlyStop, isCancelled: isCancelled) { event in
-            switch event {
-            case .epochStarted:
-                epochStart = Date()
-            case let .chunkFinished(epoch, chunk, chunks, running):
-                let elapsed = Date().timeIntervalSince(epochStart)
-                let perEpoch = epochSeconds.isEmpty ? elapsed / Double(chunk) * Double(chunks)
-                    : epochSeconds.reduce(0, +) / Double(epochSeconds.count)
-                let remaining = perEpoch * Double(lastEpoch - epoch) + max(0, perEpoch - elapsed)
-                emit(.progress(TrainingProgress(runName: runName, epoch: epoch, lastEpoch: lastEpoch, chunk: chunk,
-                                                chunks: chunks, runningLoss: running, splits: chunks, elapsed: elapsed,
-                                                remaining: remaining)))
-            case let .epochFinished(metrics):
-                epochSeconds.append(metrics.seconds)
-                emit(.epoch(EpochLine(runName: runName, metrics: metrics, lastEpoch: lastEpoch)))
-            case let .splitsChanged(epoch, from, to):
-                emit(.text("splits \(from) → \(to) after epoch \(epoch)"))
-            case let .learningRateChanged(epoch, from, to):
-                emit(.text("lr \(from) → \(to) after epoch \(epoch)"))
+        var bestState: RunState?
+        var unrecorded: String?
+        let result: TrainingResult
+        do {
+            result = try trainer.train(epochs: epochs, until: until, earlyStop: earlyStop, isCancelled: isCancelled) { event in
+                switch event {
+                case .epochStarted:
+                    epochStart = Date()
+                case let .chunkFinished(epoch, chunk, chunks, running):
+                    let elapsed = Date().timeIntervalSince(epochStart)
+                    let perEpoch = epochSeconds.isEmpty ? elapsed / Double(chunk) * Double(chunks)
+                        : epochSeconds.reduce(0, +) / Double(epochSeconds.count)
+                    let remaining = perEpoch * Double(lastEpoch - epoch) + max(0, perEpoch - elapsed)
+                    emit(.progress(TrainingProgress(runName: runName, epoch: epoch, lastEpoch: lastEpoch, chunk: chunk,
+                                                    chunks: chunks, runningLoss: running, splits: chunks, elapsed: elapsed,
+                                                    remaining: remaining)))
+                case let .epochFinished(metrics):
+                    epochSeconds.append(metrics.seconds)
+                    emit(.epoch(EpochLine(runName: runName, metrics: metrics, lastEpoch: lastEpoch)))
+                    if let log, let storeID, unrecorded == nil {
+                        do { try log.appendEpoch(runID: storeID, metrics) } catch {
+                            unrecorded = "\(error)"
+                            emit(.text("warning: epoch \(metrics.epoch) and the rest of this train are not recorded: \(error)"))
+                        }
+                    }
+                case let .splitsChanged(epoch, from, to):
+                    emit(.text("splits \(from) → \(to) after epoch \(epoch)"))
+                case let .learningRateChanged(epoch, from, to):
+                    emit(.text("lr \(from) → \(to) after epoch \(epoch)"))
+                case let .newBest(state):
+                    bestState = state
+                }
             }
+        } catch {
+            // Refused before the first epoch (such as K > L): a run started here leaves no trace.
+            if starting, let log, let storeID { try? log.discardRun(id: storeID) }
+            throw error
         }
         let index = runs.firstIndex { $0.name == runName }!
         runs[index].metrics += result.epochs
-        runs[index].status = result.status
+        runs[index].status = result.status.rawValue
         model = trainer.currentModel
-        let done = runs[index].metrics.count
+        let done = trainer.state.epochsCompleted
         var message: String
         switch result.status {
         case .finished:
             message = "run '\(runName)': \(done) epochs"
-            if let loss = runs[index].finalLoss { message += ", loss \(format(loss, 6))" }
-            if let best = runs[index].best { message += " (best \(format(best.monitored, 6)) at epoch \(best.epoch))" }
+            if let loss = result.epochs.last?.loss ?? runs[index].finalLoss { message += ", loss \(format(loss, 6))" }
+            if let best = trainer.state.bestLoss, let epoch = trainer.state.bestEpoch {
+                message += " (best \(format(best, 6)) at epoch \(epoch))"
+            }
             switch result.stopReason {
             case .epochsDone: break
             case let .reachedTarget(loss): message += "; stopped at the target loss \(loss)"
             case let .earlyStopped(patience): message += "; stopped early after \(patience) epochs without improvement"
             }
-            active = (runName, trainer)
+            active = (runName, trainer, storeID)
         case .diverged:
             let at = result.divergedAt.map { "epoch \($0.epoch), chunk \($0.chunk)" } ?? "an unknown step"
             message = "run '\(runName)' diverged at \(at): a non-finite loss or gradient; the weights are the last good ones "
@@ -72,10 +107,23 @@ extension Workspace {
             active = nil
         case .interrupted:
             message = "run '\(runName)' interrupted: rolled back to epoch \(done); 'train' continues it"
-            active = (runName, trainer)
+            active = (runName, trainer, storeID)
+        }
+        if let log, let storeID {
+            do {
+                try log.endRun(id: storeID, status: result.status)
+                if unrecorded == nil {
+                    var states = [(name: "\(runName)@\(done)", state: trainer.state)]
+                    if let bestState { states.append((name: "\(runName)@best", state: bestState)) }
+                    try log.saveCheckpoints(runID: storeID, states, replacing: true)
+                    message += "; checkpoints " + states.map(\.name).joined(separator: ", ")
+                }
+            } catch {
+                message += "; warning: not recorded in the store: \(error)"
+            }
         }
         emit(.runEnded(RunSummary(name: runName, status: result.status, epochs: done, finalLoss: runs[index].finalLoss,
-                                  bestLoss: runs[index].best?.monitored, message: message)))
+                                  bestLoss: trainer.state.bestLoss, message: message)))
         return result.status == .interrupted ? .interrupted : .done
     }
 

@@ -109,6 +109,8 @@ public final class Store: Sendable {
         switch dbError.resultCode {
         case .SQLITE_NOTADB:
             return .notSQLite(path: path)
+        case .SQLITE_FULL:
+            return .diskFull(path: path)
         case .SQLITE_CONSTRAINT:
             return .constraintViolated(path: path, reason: reason)
         case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH, .SQLITE_CORRUPT, .SQLITE_IOERR:

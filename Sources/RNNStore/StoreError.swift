@@ -13,6 +13,12 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case corruptCheckpoint(path: String, name: String)
     /// No checkpoint has that name.
     case checkpointNotFound(path: String, name: String)
+    /// A checkpoint of that name exists already (named checkpoints are kept until deleted).
+    case checkpointExists(path: String, name: String)
+    /// A run of that name exists already (names are unique across the whole store).
+    case runExists(path: String, name: String)
+    /// The disk (or the file system's quota) is full: the write was rolled back.
+    case diskFull(path: String)
     /// A write broke one of the schema's rules (NOT NULL, CHECK, FOREIGN KEY, UNIQUE).
     case constraintViolated(path: String, reason: String)
     /// Any other database failure.
@@ -37,6 +43,12 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "load another checkpoint or retrain."
         case .checkpointNotFound(let path, let name):
             return "\(path) has no checkpoint named \(name); list the checkpoints and use one of their names."
+        case .checkpointExists(let path, let name):
+            return "\(path) has a checkpoint named \(name) already; delete it first or choose another name."
+        case .runExists(let path, let name):
+            return "\(path) has a run named \(name) already (run names are unique across sessions); choose another name."
+        case .diskFull(let path):
+            return "the disk holding \(path) is full: nothing was written; free some space and try again."
         case .constraintViolated(let path, let reason):
             return "a write to \(path) was refused by the schema (\(reason)); this is a bug in rnnlab, please report it."
         case .databaseFailed(let path, let reason):

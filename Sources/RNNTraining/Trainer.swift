@@ -88,7 +88,8 @@ public struct Trainer {
             finished.append(metrics)
             onEvent(.epochFinished(metrics))
             let monitored = metrics.monitored
-            if monitored < run.bestLoss ?? .infinity {
+            let improved = monitored < run.bestLoss ?? .infinity
+            if improved {
                 run.bestLoss = monitored
                 run.bestEpoch = epochNumber
             }
@@ -99,6 +100,8 @@ public struct Trainer {
                 onEvent(.learningRateChanged(epoch: epochNumber, from: run.optimizer.learningRate, to: newRate))
                 run.optimizer.learningRate = newRate
             }
+            // After the schedules have seen the epoch: resuming from this state goes on exactly.
+            if improved { onEvent(.newBest(state)) }
             if let until, monitored <= until {
                 return TrainingResult(status: .finished, stopReason: .reachedTarget(loss: until), epochs: finished, divergedAt: nil)
             }

@@ -12,6 +12,18 @@ public struct EpochMetrics: Codable, Sendable, Equatable {
     public var gradNormMax: Double
     public var seconds: Double
 
+    public init(epoch: Int, loss: Double, validationLoss: Double?, splits: Int, learningRate: Double,
+                gradNormMean: Double, gradNormMax: Double, seconds: Double) {
+        self.epoch = epoch
+        self.loss = loss
+        self.validationLoss = validationLoss
+        self.splits = splits
+        self.learningRate = learningRate
+        self.gradNormMean = gradNormMean
+        self.gradNormMax = gradNormMax
+        self.seconds = seconds
+    }
+
     /// The loss the schedules monitor: validation when on, else training.
     public var monitored: Double { validationLoss ?? loss }
 }
@@ -23,6 +35,8 @@ public enum TrainingEvent: Sendable {
     case epochFinished(EpochMetrics)
     case splitsChanged(epoch: Int, from: Int, to: Int)
     case learningRateChanged(epoch: Int, from: Double, to: Double)
+    /// The epoch just finished is the run's best so far; this is the state after it (`RUN@best`).
+    case newBest(RunState)
 }
 
 /// How a `train` ended. Divergence and interruption are results, not errors.

@@ -3,9 +3,9 @@ import RNNScript
 /// Runs a script without a terminal conversation: a file (`rnnlab run`), `-c` text, or
 /// standard input. SPEC §5's exit statuses come from here.
 ///
-/// `Interpreter.run` parses the whole text first (any parse error: nothing runs) and stops at
-/// the first failing statement; with `--keep-going` each top-level statement is a cell of its
-/// own and the ones after a failure still run.
+/// `Interpreter.run` parses the whole text first (any parse error: nothing runs); each
+/// top-level statement is then a cell of its own (recorded so in the store), and the first
+/// failing one stops the batch unless `--keep-going`.
 struct BatchRunner {
     let interpreter: Interpreter
     let console: Console
@@ -32,8 +32,8 @@ struct BatchRunner {
     func run(_ cells: [Cell]) -> Int32 {
         var failed = false
         for cell in cells {
-            let outcome = interpreter.run(cell.source, file: cell.file, keepGoing: keepGoing, emit: console.emit,
-                                          isCancelled: { Signals.isInterrupted })
+            let outcome = interpreter.run(cell.source, file: cell.file, cells: .eachStatement, keepGoing: keepGoing,
+                                          emit: console.emit, isCancelled: { Signals.isInterrupted })
             console.finish()
             if outcome.status == .interrupted || Signals.isInterrupted { return ExitStatus.interrupted }
             if outcome.status == .error {

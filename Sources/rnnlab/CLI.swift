@@ -7,6 +7,7 @@ import Darwin
 import Foundation
 import RNNEngine
 import RNNScript
+import RNNStore
 
 /// `rnnlab`: the REPL when standard input is a terminal, else a batch run of standard input;
 /// `-c` runs the given statements; `run` and `check` take a script file.
@@ -47,7 +48,7 @@ struct RNNLab: ParsableCommand {
 
     func run() throws {
         let directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
-        let session = Session(baseDirectory: directory, script: script, store: store)
+        let session = try Session(baseDirectory: directory, script: script, store: store)
         if let commands {
             throw ExitCode(session.runBatch(.init(source: commands, file: "<command line>")))
         } else if Terminal.stdinIsTerminal {
@@ -96,10 +97,12 @@ extension ScriptFileCommand {
         (root.script.merged(with: script), root.store.merged(with: store))
     }
 
-    /// The script's text, and a session whose relative paths resolve from the script's folder.
-    func sessionAndSource() throws -> (Session, String) {
+    /// The script's text, and a session whose relative paths resolve from the script's folder
+    /// (recorded in the store unless `recording` is false).
+    func sessionAndSource(recording: Bool = true) throws -> (Session, String) {
         let source = try ScriptFile.read(file)
-        return (Session(baseDirectory: ScriptFile.folder(of: file), script: options.script, store: options.store), source)
+        return (try Session(baseDirectory: ScriptFile.folder(of: file), script: options.script,
+                            store: recording ? options.store : nil), source)
     }
 }
 
@@ -138,7 +141,7 @@ struct Check: ScriptFileCommand {
     @ParentCommand var root: RNNLab
 
     func run() throws {
-        let (session, source) = try sessionAndSource()
+        let (session, source) = try sessionAndSource(recording: false)
         let diagnostics = session.interpreter.check(source, file: file)
         let color = Terminal.current().colorErrors
         for diagnostic in diagnostics {
@@ -227,29 +230,41 @@ struct Override: Sendable {
 
 // MARK: - Running
 
-/// What every way in shares: one interpreter and one console.
+/// What every way in shares: one interpreter, one console, and the store's session.
 struct Session {
     let interpreter: Interpreter
     let console: Console
     let keepGoing: Bool
-    /// Where the store will be (the store issue opens it).
-    let storePath: String
 
-    init(baseDirectory: URL, script: ScriptOptions, store: StoreOptions) {
-        interpreter = Interpreter(baseDirectory: baseDirectory, overrides: script.values)
+    /// Opens the store (an unusable one is SPEC §5's status 2, the file untouched) and begins
+    /// this process's session in it; `store` nil records nothing (`check`).
+    init(baseDirectory: URL, script: ScriptOptions, store: StoreOptions?) throws(ExitCode) {
+        var log: SessionLog?
+        if let store {
+            let path = store.path()
+            do {
+                log = try SessionLog(store: try Store.open(path: path), version: RNNLab.version,
+                                     cwd: FileManager.default.currentDirectoryPath)
+            } catch {
+                Console.write("rnnlab: \(error)\n", to: .error)
+                throw ExitCode(BatchRunner.ExitStatus.usage)
+            }
+        }
+        interpreter = Interpreter(baseDirectory: baseDirectory, overrides: script.values, log: log)
         console = Console(terminal: .current())
         keepGoing = script.keepGoing
-        storePath = store.path()
     }
 
     func runBatch(_ cell: BatchRunner.Cell) -> Int32 {
         Signals.installInterruptHandler()
         Signals.clearInterrupt()
+        defer { interpreter.log?.close() }
         return BatchRunner(interpreter: interpreter, console: console, keepGoing: keepGoing).run([cell])
     }
 
     func runREPL() -> Int32 {
         Signals.installInterruptHandler()
+        defer { interpreter.log?.close() }
         return REPL(interpreter: interpreter, console: console).run()
     }
 }

@@ -11,14 +11,20 @@ struct REPL {
     let console: Console
 
     static let continuationPrompt = "...> "
+    /// Cells of the store loaded into the line editor's history at start.
+    static let historyLength = 1_000
 
     /// Runs until the user quits; returns the exit status (0).
     func run() -> Int32 {
         let interpreter = interpreter
         let editor = LineEditor(terminal: console.terminal) { interpreter.completions(for: $0) }
-        var number = 1
+        // Arrow-up reaches the cells of earlier sessions too.
+        for source in (try? interpreter.log?.store.recentSources(limit: Self.historyLength)) ?? [] {
+            editor.addHistory(source)
+        }
         var pending: [String] = []
         while true {
+            let number = interpreter.nextCellNumber
             let prompt = pending.isEmpty ? "[\(number)]> " : Self.continuationPrompt
             let cell: String
             switch editor.readLine(prompt: prompt) {
@@ -42,7 +48,6 @@ struct REPL {
             let outcome = interpreter.run(cell, file: "[\(number)]", emit: console.emit,
                                           isCancelled: { Signals.isInterrupted })
             console.finish()
-            number += 1
             if outcome.quit { return 0 }
         }
     }

@@ -251,8 +251,11 @@ func metric(_ runID: Int64, _ epoch: Int, loss: Double = 0.5) -> MetricRecord {
         // The same epoch twice.
         try store.appendMetric(metric(runID, 1))
         #expect(isConstraint { try store.appendMetric(metric(runID, 1)) })
-        // A run name used twice; a run for a missing session; configuration not JSON.
-        #expect(isConstraint { _ = try store.startRun(sessionID: sessionID, cellID: nil, name: "r1", configuration: "{}") })
+        // A run name used twice is refused before the insert; a run for a missing session and
+        // configuration that is not JSON are refused by the schema.
+        #expect(throws: StoreError.runExists(path: store.path, name: "r1")) {
+            _ = try store.startRun(sessionID: sessionID, cellID: nil, name: "r1", configuration: "{}")
+        }
         #expect(isConstraint { _ = try store.startRun(sessionID: 999, cellID: nil, name: "r2", configuration: "{}") })
         #expect(isConstraint { _ = try store.startRun(sessionID: sessionID, cellID: nil, name: "r3", configuration: "{oops") })
         // A status outside the CHECK list, written raw.

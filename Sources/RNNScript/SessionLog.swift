@@ -1,0 +1,172 @@
+import Foundation
+import RNNData
+import RNNEngine
+import RNNStore
+import RNNTraining
+
+/// This session's record in the store (SPEC §4): the session row, the cell being run, and the
+/// translation between the workspace's values and the store's plain ones. The interpreter
+/// opens a cell before running it and finishes it with what it printed; training writes its
+/// runs, metrics and checkpoints through here as they happen.
+public final class SessionLog {
+    public let store: Store
+    public let session: SessionRecord
+    /// The cell being run, once it is recorded.
+    private(set) var currentCellID: Int64?
+
+    /// Begins a session for this process.
+    public init(store: Store, version: String, cwd: String) throws(StoreError) {
+        self.store = store
+        session = try store.beginSession(version: version, cwd: cwd)
+    }
+
+    var sessionID: Int64 { session.id! }
+
+    /// Ends the session and closes the store.
+    public func close() {
+        try? store.endSession(id: sessionID)
+        try? store.close()
+    }
+
+    // MARK: Cells
+
+    /// Records a cell as it starts; a store that cannot be written to is said once per cell
+    /// and the cell still runs.
+    func openCell(number: Int, source: String) -> String? {
+        do {
+            currentCellID = try store.openCell(sessionID: sessionID, number: number, source: source).id
+            return nil
+        } catch {
+            currentCellID = nil
+            return "this cell is not recorded: \(error)"
+        }
+    }
+
+    func finishCell(output: String, status: CellStatus, duration: Double, attachments: [(kind: String, payload: Data)]) -> String? {
+        guard let id = currentCellID else { return nil }
+        currentCellID = nil
+        do {
+            try store.finishCell(id: id, output: output, status: RNNStore.CellStatus(rawValue: status.rawValue)!,
+                                 duration: duration, attachments: attachments)
+            return nil
+        } catch {
+            return "this cell's output is not recorded: \(error)"
+        }
+    }
+
+    // MARK: Runs
+
+    /// Starts a run in the store (named `run-N` there when `name` is nil); returns its id and name.
+    func startRun(name: String?, configuration: [(key: String, value: String)], data: DataSpec?) throws -> (id: Int64, name: String) {
+        if case let .csv(source) = data, let bytes = FileManager.default.contents(atPath: source.path),
+           SHA256.hex(of: [UInt8](bytes)) == source.contentHash {
+            try checked { try store.keepCSV(hash: source.contentHash, bytes: bytes) }
+        }
+        let run = try checked {
+            try store.startRun(sessionID: sessionID, cellID: currentCellID, name: name,
+                               configuration: ConfigurationJSON.encode(configuration))
+        }
+        return (run.id!, run.name)
+    }
+
+    /// Removes a run that was refused before its first epoch.
+    func discardRun(id: Int64) throws {
+        try checked { try store.deleteRun(id: id) }
+    }
+
+    func continueRun(id: Int64, fromEpoch epoch: Int) throws {
+        try checked { try store.continueRun(id: id, fromEpoch: epoch) }
+    }
+
+    func appendEpoch(runID: Int64, _ m: EpochMetrics) throws {
+        try checked {
+            try store.appendMetric(MetricRecord(runID: runID, epoch: m.epoch, loss: m.loss, valLoss: m.validationLoss,
+                                                splits: m.splits, lr: m.learningRate, gradNormMean: m.gradNormMean,
+                                                gradNormMax: m.gradNormMax, seconds: m.seconds))
+        }
+    }
+
+    func endRun(id: Int64, status: RNNTraining.RunStatus) throws {
+        try checked { try store.endRun(id: id, status: RNNStore.RunStatus(rawValue: status.rawValue)!) }
+    }
+
+    /// Every run in the store, with its metrics, oldest first.
+    func runs() throws -> [RunHistory] {
+        try checked {
+            try store.runs().map { run in
+                RunHistory(name: run.name, status: run.status.rawValue,
+                           metrics: try store.metrics(runID: run.id!).map(Self.epochMetrics),
+                           configuration: ConfigurationJSON.decode(run.configuration))
+            }
+        }
+    }
+
+    func run(named name: String) throws -> RNNStore.RunRecord? {
+        try checked { try store.run(named: name) }
+    }
+
+    private static func epochMetrics(_ m: MetricRecord) -> EpochMetrics {
+        EpochMetrics(epoch: m.epoch, loss: m.loss, validationLoss: m.valLoss, splits: m.splits, learningRate: m.lr,
+                     gradNormMean: m.gradNormMean, gradNormMax: m.gradNormMax, seconds: m.seconds)
+    }
+
+    // MARK: Checkpoints
+
+    /// Saves training states under their names in one transaction.
+    func saveCheckpoints(runID: Int64, _ states: [(name: String, state: RunState)], replacing: Bool) throws {
+        let new = try states.map { name, state in
+            NewCheckpoint(name: name, runID: runID, epoch: state.epochsCompleted, modelSpec: state.modelSpec.text,
+                          dataSpec: state.dataSettings?.data.text ?? "", state: try state.serialized(),
+                          formatVersion: RunState.formatVersion)
+        }
+        _ = try checked { try store.saveCheckpoints(new, replacing: replacing) }
+    }
+
+    /// A checkpoint's state, verified against its checksum and decoded.
+    func loadCheckpoint(_ name: String) throws -> (state: RunState, runID: Int64) {
+        let (record, blob) = try checked { try store.loadCheckpoint(name: name) }
+        do {
+            return (try RunState.deserialized(blob), record.runID)
+        } catch {
+            throw WorkspaceError("checkpoint '\(name)' cannot be read: \(error)")
+        }
+    }
+
+    /// The CSV bytes a data spec names, kept in the store when its run started.
+    func csvBytes(hash: String) -> Data? {
+        try? store.csvBytes(hash: hash)
+    }
+
+    /// Runs a store operation, turning its error into one a command reports.
+    func checked<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as StoreError {
+            throw WorkspaceError("\(error)")
+        }
+    }
+}
+
+/// A run's configuration as a JSON object (readable with SQLite's `json_extract`), and back
+/// in the order the workspace lists it.
+enum ConfigurationJSON {
+    static func encode(_ pairs: [(key: String, value: String)]) -> String {
+        "{" + pairs.map { quote($0.key) + ":" + quote($0.value) }.joined(separator: ",") + "}"
+    }
+
+    static func decode(_ text: String) -> [(key: String, value: String)] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { return [] }
+        let pairs = object.map { (key: $0.key, value: "\($0.value)") }
+        // JSON objects are unordered: restore the encoded order from where each key appears.
+        func position(_ key: String) -> Int {
+            text.range(of: quote(key) + ":").map { text.distance(from: text.startIndex, to: $0.lowerBound) } ?? Int.max
+        }
+        return pairs.sorted { position($0.key) < position($1.key) }
+    }
+
+    private static func quote(_ s: String) -> String {
+        let data = try? JSONSerialization.data(withJSONObject: [s], options: [.fragmentsAllowed])
+        let array = data.flatMap { String(data: $0, encoding: .utf8) } ?? "[\"\"]"
+        return String(array.dropFirst().dropLast())
+    }
+}
