@@ -78,7 +78,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RNNScriptTests",
-            dependencies: ["RNNScript"],
+            dependencies: ["RNNScript", "RNNStore"],
             exclude: ["Golden"]
         ),
         .testTarget(

@@ -124,12 +124,26 @@ public final class SessionLog {
 
     /// A checkpoint's state, verified against its checksum and decoded.
     func loadCheckpoint(_ name: String) throws -> (state: RunState, runID: Int64) {
-        let (record, blob) = try checked { try store.loadCheckpoint(name: name) }
+        let (record, blob): (CheckpointRecord, Data)
+        do {
+            (record, blob) = try store.loadCheckpoint(name: name)
+        } catch .checkpointNotFound {
+            throw WorkspaceError(try noCheckpoint(name))
+        } catch {
+            throw WorkspaceError("\(error)")
+        }
         do {
             return (try RunState.deserialized(blob), record.runID)
         } catch {
             throw WorkspaceError("checkpoint '\(name)' cannot be read: \(error)")
         }
+    }
+
+    /// "No checkpoint named …", with the closest name there is.
+    func noCheckpoint(_ name: String) throws -> String {
+        let names = try checked { try store.checkpointNames() }
+        let hint = Suggestion.closest(to: name, among: names).map { " (did you mean '\($0)'?)" } ?? ""
+        return "no checkpoint named '\(name)'\(hint); 'checkpoint list' shows them"
     }
 
     /// The CSV bytes a data spec names, kept in the store when its run started.

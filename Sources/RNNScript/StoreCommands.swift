@@ -40,7 +40,7 @@ extension Workspace {
                        + "the next 'train' starts a new run from them"))
         case let .checkpointDelete(name):
             guard try log.checked({ try log.store.deleteCheckpoint(name: name) }) else {
-                throw WorkspaceError(try noCheckpoint(name, log: log))
+                throw WorkspaceError(try log.noCheckpoint(name))
             }
             emit(.text("deleted checkpoint '\(name)'"))
         case let .resume(name):
@@ -129,12 +129,6 @@ extension Workspace {
             throw WorkspaceError("the store has no session \(session); 'sessions' lists them")
         }
         return try log.checked { try log.store.cells(sessionID: session) }
-    }
-
-    private func noCheckpoint(_ name: String, log: SessionLog) throws -> String {
-        let names = try log.checked { try log.store.checkpointNames() }
-        let hint = Suggestion.closest(to: name, among: names).map { " (did you mean '\($0)'?)" } ?? ""
-        return "no checkpoint named '\(name)'\(hint); 'checkpoint list' shows them"
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import RNNStore
 import Testing
 @testable import RNNScript
 
@@ -7,6 +8,7 @@ import Testing
 ///   `# error: LINE:COL: TEXT` a diagnostic at LINE:COL whose message contains TEXT
 ///   `# status: ok|error|interrupted`  how the cell ends (default ok, or error when errors are expected)
 ///   `# mode: check`           resolve only (`rnnlab check`): every diagnostic, nothing runs
+///   `# mode: keep-going`      a failing statement does not stop the ones after it
 ///   `# set: NAME=VALUE`       a `--set` override
 @Suite struct GoldenScriptTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
@@ -46,15 +48,20 @@ import Testing
             try FileManager.default.copyItem(at: Self.directory.appendingPathComponent(helper),
                                              to: scratch.appendingPathComponent(helper))
         }
-        let interpreter = Interpreter(baseDirectory: scratch, overrides: overrides)
+        // A store of its own, so the store's commands run as they do in rnnlab.
+        let log = try SessionLog(store: Store.open(path: scratch.appendingPathComponent("golden.sqlite").path),
+                                 version: "test", cwd: scratch.path)
+        defer { log.close() }
+        let interpreter = Interpreter(baseDirectory: scratch, overrides: overrides, log: log)
         var output: [String] = []
         var diagnostics: [Diagnostic] = []
-        let status: CellStatus
+        let status: RNNScript.CellStatus
         if directives.contains(where: { $0 == ("mode", "check") }) {
             diagnostics = interpreter.check(source, file: name)
             status = diagnostics.contains { $0.severity == .error } ? .error : .ok
         } else {
-            status = interpreter.run(source, file: name, emit: { event in
+            let keepGoing = directives.contains { $0 == ("mode", "keep-going") }
+            status = interpreter.run(source, file: name, cells: .eachStatement, keepGoing: keepGoing, emit: { event in
                 switch event {
                 case let .text(text): output.append(text)
                 case let .table(table): output.append(table.render())

@@ -23,7 +23,7 @@ func fileHash(_ path: String) throws -> String {
 /// A store with one session and one run, for the tests that need a run.
 func storeWithRun(_ dir: TempDir) throws -> (Store, SessionRecord, RunRecord) {
     let store = try Store.open(path: dir.path("s.sqlite"))
-    let session = try store.beginSession(version: "test", cwd: "/tmp", pid: 42, processStart: 1234)
+    let session = try store.beginSession(version: "test", cwd: "/tmp")     // this (live) process
     let run = try store.startRun(
         sessionID: try #require(session.id), cellID: nil, name: "r1", configuration: #"{"lr":0.001}"#)
     return (store, session, run)
@@ -60,7 +60,8 @@ func metric(_ runID: Int64, _ epoch: Int, loss: Double = 0.5) -> MetricRecord {
         #expect(sessions.first?.storePath == path)
         let runs = try reopened.runs()
         #expect(runs.map(\.name) == ["a"])
-        #expect(runs.first?.status == .running)
+        // Left running by pid 7 with another start time: not a live process, so interrupted.
+        #expect(runs.first?.status == .interrupted)
         #expect(try reopened.metrics(runID: try #require(runs.first?.id)).count == 1)
         #expect(try reopened.cells(sessionID: try #require(sessions.first?.id)).map(\.output) == ["ok\n"])
         #expect(try reopened.appliedMigrations() == ["v1-sessions-cells-runs"])
