@@ -85,11 +85,11 @@ let package = Package(
             name: "RNNStoreTests",
             dependencies: ["RNNStore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        // Runs the built `rnnlab` binary (batch and a real pseudo-terminal); depending on the
-        // executable makes `swift build --build-tests` build it, and tests the pure renderers.
+        // Runs the built `rnnlab` binary (batch, a real pseudo-terminal, several processes on one
+        // store); depending on the executable makes `swift build --build-tests` build it.
         .testTarget(
             name: "rnnlabTests",
-            dependencies: ["rnnlab", "RNNScript", "RNNTraining"]
+            dependencies: ["rnnlab", "RNNScript", "RNNTraining", "RNNStore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -29,6 +29,22 @@ public final class Store: Sendable {
     /// rnnlab does not know. A refused file is not written to at all. Then the schema
     /// is migrated to the current version.
     public static func open(path: String) throws(StoreError) -> Store {
+        // Two rnnlab processes starting on one new file race to create it: SQLite answers
+        // the loser "busy" at once (switching to WAL, migrating) rather than waiting, so
+        // opening is tried again for a while. A busy open has written nothing.
+        var attempts = 0
+        while true {
+            do {
+                return try openOnce(path: path)
+            } catch .busy(let path) where attempts < 100 {
+                _ = path
+                attempts += 1
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+        }
+    }
+
+    private static func openOnce(path: String) throws(StoreError) -> Store {
         try validate(path: path)
         var config = Configuration()
         config.busyMode = .timeout(busyTimeout)
@@ -41,12 +57,20 @@ public final class Store: Sendable {
             throw failure(error, path: path, opening: true)
         }
         let store = Store(path: path, pool: pool)
-        try store.perform {
+        do {
             // Checked again on the writing connection: another, newer rnnlab may have
             // migrated the file since `validate` looked.
             let unknown = try pool.read { db in try unknownMigrations(db) }
             if !unknown.isEmpty { throw StoreError.newerSchema(path: path, unknownMigrations: unknown) }
+            // Another rnnlab may have migrated it since too: its migration was one transaction,
+            // and a failed one of ours is rolled back whole, so trying again finds it applied.
             try Migrations.migrator.migrate(pool)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {
+            try? pool.close()
+            throw .busy(path: path)
+        } catch {
+            try? pool.close()
+            throw failure(error, path: path, opening: true)
         }
         return store
     }
@@ -79,8 +103,11 @@ public final class Store: Sendable {
             try queue.read { db in
                 let id = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
                 if id == 0 {
-                    // No id: only an empty database may become a store.
-                    let objects = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+                    // No id: only an empty database may become a store (or one whose only table
+                    // is GRDB's migration list, as another rnnlab starting to create it leaves it).
+                    let objects = try Int.fetchOne(db, sql: """
+                        SELECT count(*) FROM sqlite_master WHERE name NOT IN ('grdb_migrations', 'sqlite_autoindex_grdb_migrations_1')
+                        """) ?? 0
                     if objects > 0 { throw StoreError.otherApplication(path: path, applicationID: 0) }
                 } else if id != Migrations.applicationID {
                     throw StoreError.otherApplication(path: path, applicationID: id)
@@ -111,6 +138,8 @@ public final class Store: Sendable {
             return .notSQLite(path: path)
         case .SQLITE_FULL:
             return .diskFull(path: path)
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return .busy(path: path)
         case .SQLITE_CONSTRAINT:
             return .constraintViolated(path: path, reason: reason)
         case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH, .SQLITE_CORRUPT, .SQLITE_IOERR:

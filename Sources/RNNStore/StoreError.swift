@@ -19,6 +19,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case runExists(path: String, name: String)
     /// The disk (or the file system's quota) is full: the write was rolled back.
     case diskFull(path: String)
+    /// Another connection held the lock for longer than the busy timeout.
+    case busy(path: String)
     /// A write broke one of the schema's rules (NOT NULL, CHECK, FOREIGN KEY, UNIQUE).
     case constraintViolated(path: String, reason: String)
     /// Any other database failure.
@@ -49,6 +51,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path) has a run named \(name) already (run names are unique across sessions); choose another name."
         case .diskFull(let path):
             return "the disk holding \(path) is full: nothing was written; free some space and try again."
+        case .busy(let path):
+            return "\(path) is locked by another program (for longer than \(Int(Store.busyTimeout)) s); try again when it is done."
         case .constraintViolated(let path, let reason):
             return "a write to \(path) was refused by the schema (\(reason)); this is a bug in rnnlab, please report it."
         case .databaseFailed(let path, let reason):

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GRDB
 @testable import RNNStore
 
 @Suite struct RunOperationTests {
@@ -135,5 +136,29 @@ import Testing
         try store.keepCSV(hash: "abc", bytes: Data("a,b\n1,2\n".utf8))
         #expect(try store.csvBytes(hash: "abc") == Data("a,b\n1,2\n".utf8))
         #expect(try store.csvBytes(hash: "nope") == nil)
+    }
+}
+
+@Suite struct FullDiskTests {
+    /// A full disk during a checkpoint: one clear error, and nothing of the checkpoint is kept.
+    /// SQLite's `max_page_count` stands in for the disk (the same SQLITE_FULL a real one gives).
+    @Test func aCheckpointThatDoesNotFitLeavesNothing() throws {
+        let dir = try TempDir()
+        let (store, _, run) = try storeWithRun(dir)
+        let id = try #require(run.id)
+        _ = try store.saveCheckpoint(name: "small", runID: id, epoch: 1, modelSpec: "m", dataSpec: "d",
+                                     state: Data(count: 16), formatVersion: 1)
+        try store.pool.write { db in
+            let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+            try db.execute(sql: "PRAGMA max_page_count = \(pages + 2)")
+        }
+        #expect(throws: StoreError.diskFull(path: store.path)) {
+            _ = try store.saveCheckpoints([
+                NewCheckpoint(name: "r1@2", runID: id, epoch: 2, modelSpec: "m", dataSpec: "d", state: Data(count: 1 << 20),
+                              formatVersion: 1),
+            ])
+        }
+        #expect(try store.checkpointNames() == ["small"])
+        #expect(StoreError.diskFull(path: "x.sqlite").description.contains("full"))
     }
 }
