@@ -101,5 +101,23 @@ import Testing
         // Ctrl-D on an empty prompt ends the session with status 0.
         try session.press("C-d")
         #expect(try session.waitForExit() == 0)
+
+        // A new session on the same store: arrow-up reaches the last one's cells, and its
+        // record shows the interrupted training cell as such.
+        let next = try TmuxSession([binary.path, "--store", work.file("s.sqlite").path], in: work.url,
+                                   environment: ["INPUTRC": "/dev/null"])
+        try next.waitForLastLine("[1]>")
+        try next.press("Up")
+        try next.waitForLastLine("[1]> show run")
+        try next.press("C-c")
+        try next.waitForLastLine("[1]>")
+        try next.type("history session 1 last 3")
+        try next.press("Enter")
+        try next.waitFor("the first session's last cells") { lines in
+            lines.contains { $0.hasPrefix("[8]") && $0.contains("train epochs=100000") && $0.hasSuffix("✗ interrupted") }
+                && lines.contains { $0.hasPrefix("[9]") && $0.contains("show run") } && lines.last == "[2]>"
+        }
+        try next.press("C-d")
+        #expect(try next.waitForExit() == 0)
     }
 }
