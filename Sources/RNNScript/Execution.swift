@@ -134,8 +134,9 @@ extension Workspace {
         try log?.runs() ?? runs
     }
 
+    /// The latest run of that name (an experiment run again reuses its names).
     private func record(_ name: String, in runs: [RunHistory]) throws -> RunHistory {
-        guard let run = runs.first(where: { $0.name == name }) else {
+        guard let run = runs.last(where: { $0.name == name }) else {
             let hint = Suggestion.closest(to: name, among: runs.map(\.name)).map { " (did you mean '\($0)'?)" } ?? ""
             let known = runs.isEmpty ? "there are no runs yet" : "runs: \(runs.map(\.name).joined(separator: ", "))"
             throw WorkspaceError("no run named '\(name)'\(hint); \(known)")

@@ -16,12 +16,15 @@ enum Tables {
                          columns: ["Layer", "Output Shape", "Param #"], rows: rows)
     }
 
+    /// One row per run; the session column when the runs come from the store.
     static func runs(_ runs: [RunHistory]) -> TextTable {
-        TextTable(columns: ["run", "status", "epochs", "loss", "best", "optimizer", "clip", "splits"], rows: runs.map { r in
+        let sessions = runs.contains { $0.session != nil }
+        let columns = ["run", "status", "epochs", "loss", "best", "optimizer", "clip", "splits"] + (sessions ? ["session"] : [])
+        return TextTable(columns: columns, rows: runs.map { r in
             let value = { (key: String) in r.configuration.first { $0.key == key }?.value ?? "" }
             return [r.name, r.status, "\(r.metrics.count)", r.finalLoss.map { format($0, 6) } ?? "–",
                     r.best.map { format($0.monitored, 6) } ?? "–", value("optimizer"), value("clip"),
-                    r.metrics.last.map { "\($0.splits)" } ?? ""]
+                    r.metrics.last.map { "\($0.splits)" } ?? ""] + (sessions ? [r.session.map { "\($0)" } ?? ""] : [])
         })
     }
 

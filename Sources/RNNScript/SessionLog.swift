@@ -94,7 +94,7 @@ public final class SessionLog {
     func runs() throws -> [RunHistory] {
         try checked {
             try store.runs().map { run in
-                RunHistory(name: run.name, status: run.status.rawValue,
+                RunHistory(name: run.name, status: run.status.rawValue, session: run.sessionID,
                            metrics: try store.metrics(runID: run.id!).map(Self.epochMetrics),
                            configuration: ConfigurationJSON.decode(run.configuration))
             }

@@ -9,6 +9,8 @@ struct RunHistory: Sendable {
     var name: String
     /// running, finished, interrupted or diverged.
     var status: String
+    /// The store's session that ran it (nil without a store).
+    var session: Int64? = nil
     var metrics: [EpochMetrics] = []
     /// Configuration keys in display order (for `runs` and `compare`).
     var configuration: [(key: String, value: String)]

@@ -82,6 +82,28 @@ enum Migrations {
                 CREATE INDEX attachment_cell ON attachment(cell_id);
                 """)
         }
+        // Run names unique per session, not per store: running an experiment script again
+        // records new runs of the same names, and a name then means its latest run.
+        migrator.registerMigration("v2-run-names-per-session") { db in
+            try db.execute(sql: """
+                CREATE TABLE new_run (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    session_id INTEGER NOT NULL REFERENCES session(id),
+                    cell_id INTEGER REFERENCES cell(id) ON DELETE SET NULL,
+                    name TEXT NOT NULL CHECK (name <> ''),
+                    configuration TEXT NOT NULL CHECK (json_valid(configuration)),
+                    status TEXT NOT NULL CHECK (status IN ('running', 'finished', 'interrupted', 'diverged')),
+                    started_at DATETIME NOT NULL,
+                    ended_at DATETIME,
+                    UNIQUE (session_id, name)
+                );
+                INSERT INTO new_run SELECT id, session_id, cell_id, name, configuration, status, started_at, ended_at FROM run;
+                DROP TABLE run;
+                ALTER TABLE new_run RENAME TO run;
+                CREATE INDEX run_session ON run(session_id);
+                CREATE INDEX run_name ON run(name);
+                """)
+        }
         return migrator
     }()
 }

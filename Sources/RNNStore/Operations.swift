@@ -107,12 +107,13 @@ extension Store {
             try pool.write { db in
                 let chosen: String
                 if let name {
-                    if try RunRecord.filter(Column("name") == name).fetchCount(db) > 0 {
+                    if try RunRecord.filter(Column("session_id") == sessionID && Column("name") == name).fetchCount(db) > 0 {
                         throw StoreError.runExists(path: path, name: name)
                     }
                     chosen = name
                 } else {
                     let taken = Set(try String.fetchAll(db, sql: "SELECT name FROM run WHERE name LIKE 'run-%'"))
+                    // Unnamed runs get a name no session has used, so it stays unambiguous.
                     var n = try RunRecord.fetchCount(db) + 1
                     while taken.contains("run-\(n)") { n += 1 }
                     chosen = "run-\(n)"
@@ -142,9 +143,9 @@ extension Store {
         try perform { try pool.write { db in _ = try RunRecord.deleteOne(db, key: id) } }
     }
 
-    /// One run by name, its status as `runs()` shows it.
+    /// The latest run of that name (of any session), its status as `runs()` shows it.
     public func run(named name: String) throws(StoreError) -> RunRecord? {
-        try runs().first { $0.name == name }
+        try runs().last { $0.name == name }
     }
 
     public func endRun(id: Int64, status: RunStatus, endedAt: Date = Date()) throws(StoreError) {

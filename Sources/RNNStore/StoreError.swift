@@ -15,7 +15,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case checkpointNotFound(path: String, name: String)
     /// A checkpoint of that name exists already (named checkpoints are kept until deleted).
     case checkpointExists(path: String, name: String)
-    /// A run of that name exists already (names are unique across the whole store).
+    /// This session has a run of that name already (names are unique within a session).
     case runExists(path: String, name: String)
     /// The disk (or the file system's quota) is full: the write was rolled back.
     case diskFull(path: String)
@@ -47,8 +47,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path) has no checkpoint named \(name); list the checkpoints and use one of their names."
         case .checkpointExists(let path, let name):
             return "\(path) has a checkpoint named \(name) already; delete it first or choose another name."
-        case .runExists(let path, let name):
-            return "\(path) has a run named \(name) already (run names are unique across sessions); choose another name."
+        case .runExists(_, let name):
+            return "this session has a run named \(name) already; choose another name"
         case .diskFull(let path):
             return "the disk holding \(path) is full: nothing was written; free some space and try again."
         case .busy(let path):

@@ -13,9 +13,23 @@ import GRDB
         #expect(try store.startRun(sessionID: second, cellID: nil, name: "run-3", configuration: "{}").name == "run-3")
         // Two runs so far: the next is run-3, which is taken, so run-4.
         #expect(try store.startRun(sessionID: second, cellID: nil, name: nil, configuration: "{}").name == "run-4")
-        #expect(throws: StoreError.runExists(path: store.path, name: "run-1")) {
-            _ = try store.startRun(sessionID: second, cellID: nil, name: "run-1", configuration: "{}")
+        #expect(throws: StoreError.runExists(path: store.path, name: "run-4")) {
+            _ = try store.startRun(sessionID: second, cellID: nil, name: "run-4", configuration: "{}")
         }
+    }
+
+    /// Running an experiment again (a new session) records new runs of the same names; a
+    /// name then means its latest run.
+    @Test func aNameMayReturnInALaterSessionAndMeansTheLatest() throws {
+        let dir = try TempDir()
+        let store = try Store.open(path: dir.path("s.sqlite"))
+        let first = try #require(try store.beginSession(version: "t", cwd: "/").id)
+        let second = try #require(try store.beginSession(version: "t", cwd: "/").id)
+        let old = try store.startRun(sessionID: first, cellID: nil, name: "opt-adam", configuration: "{}")
+        let new = try store.startRun(sessionID: second, cellID: nil, name: "opt-adam", configuration: "{}")
+        #expect(old.id != new.id)
+        #expect(try store.run(named: "opt-adam")?.id == new.id)
+        #expect(try store.runs().map(\.name) == ["opt-adam", "opt-adam"])
     }
 
     @Test func continuingARunDropsTheEpochsOfAnAbandonedBranch() throws {
@@ -160,5 +174,36 @@ import GRDB
         }
         #expect(try store.checkpointNames() == ["small"])
         #expect(StoreError.diskFull(path: "x.sqlite").description.contains("full"))
+    }
+}
+
+@Suite struct MigrationTests {
+    /// A store written before run names became per-session keeps every record when migrated.
+    @Test func aVersionOneStoreMigratesWithItsRecords() throws {
+        let dir = try TempDir()
+        let path = dir.path("v1.sqlite")
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try Migrations.migrator.migrate(queue, upTo: "v1-sessions-cells-runs")
+            try queue.write { db in
+                try db.execute(sql: """
+                    INSERT INTO session VALUES (1, '2026-01-01 00:00:00', NULL, '0.1', 'v1.sqlite', '/', 7, 1);
+                    INSERT INTO cell VALUES (1, 1, 1, 'train epochs=1', 'ok', 'ok', '2026-01-01 00:00:00', 1.0);
+                    INSERT INTO run VALUES (1, 1, 1, 'a', '{}', 'finished', '2026-01-01 00:00:00', NULL);
+                    INSERT INTO metric VALUES (1, 1, 0.5, NULL, 1, 0.001, 0.1, 0.2, 1.0);
+                    INSERT INTO checkpoint VALUES (1, 'a@1', 1, 1, '2026-01-01 00:00:00', 'm', 'd', x'00', 1, 'fnv1a64:0');
+                    """)
+            }
+            try queue.close()
+        }
+        let store = try Store.open(path: path)
+        #expect(try store.appliedMigrations() == ["v1-sessions-cells-runs", "v2-run-names-per-session"])
+        let run = try #require(try store.run(named: "a"))
+        #expect(try store.metrics(runID: try #require(run.id)).count == 1)
+        #expect(try store.checkpoints().map(\.runName) == ["a"])
+        #expect(try store.pool.read { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") }.isEmpty)
+        // Deleting the run still cascades to its metrics: the foreign keys point at the new table.
+        try store.deleteRun(id: try #require(run.id))
+        #expect(try store.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM metric") } == 0)
     }
 }
