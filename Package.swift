@@ -52,6 +52,8 @@ let package = Package(
             name: "RNNStore",
             dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Pure rendering of plain values (plots, SVG, notebooks): Foundation only, nothing of ours.
+        .target(name: "RNNReport"),
         .executableTarget(
             name: "rnnlab",
             dependencies: [
@@ -84,6 +86,11 @@ let package = Package(
         .testTarget(
             name: "RNNStoreTests",
             dependencies: ["RNNStore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "RNNReportTests",
+            dependencies: ["RNNReport"],
+            exclude: ["Snapshots"]
         ),
         // Runs the built `rnnlab` binary (batch and a real pseudo-terminal); depending on the
         // executable makes `swift build --build-tests` build it, and tests the pure renderers.
