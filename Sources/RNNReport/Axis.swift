@@ -1,9 +1,10 @@
 import Foundation
 
-/// One plot axis: a domain widened to round numbers, the ticks inside it and their labels.
+/// One plot axis: a domain covering the data, the ticks inside it and their labels.
 ///
 /// Linear axes use "nice" steps of 1, 2 or 5 × 10ᵏ (Heckbert, *Nice Numbers for Graph
-/// Labels*, Graphics Gems, 1990); logarithmic axes use decades, adding 2 and 5 within each
+/// Labels*, Graphics Gems, 1990) and widen the domain to round ends when that wastes less
+/// than 30% of it; logarithmic axes use decades, adding 2 and 5 within each
 /// decade when the data spans only a few. Every input is accepted: non-finite bounds fall
 /// back to 0…1 (1…10 on a log axis), equal bounds are widened, nothing traps.
 public struct Axis: Sendable, Equatable {
@@ -13,7 +14,8 @@ public struct Axis: Sendable, Equatable {
     }
 
     public let scale: Scale
-    /// The domain's ends; each is a tick.
+    /// The domain's ends: ticks themselves when rounding was cheap, else the data's range
+    /// plus a margin.
     public let lower: Double
     public let upper: Double
     /// Tick values in increasing order.
@@ -34,7 +36,10 @@ public struct Axis: Sendable, Equatable {
     }
 
     /// A linear axis covering `lower…upper` (in either order) with at most `maxTicks` ticks.
-    public static func linear(covering lower: Double, _ upper: Double, maxTicks: Int) -> Axis {
+    ///
+    /// - Parameter roundEnds: always widen the domain to ticks at both ends, which keeps
+    ///   ticks evenly spread over a plot only a few rows high.
+    public static func linear(covering lower: Double, _ upper: Double, maxTicks: Int, roundEnds: Bool = false) -> Axis {
         guard lower.isFinite, upper.isFinite else { return linear(covering: 0, 1, maxTicks: maxTicks) }
         var lo = min(lower, upper)
         var hi = max(lower, upper)
@@ -47,26 +52,62 @@ public struct Axis: Sendable, Equatable {
                                                                upper: hi.isFinite ? hi : .greatestFiniteMagnitude) }
         }
         let count = max(2, maxTicks)
-        let rawStep = (hi / 2 - lo / 2) / Double(count - 1) * 2
-        let exponent = Foundation.floor(Foundation.log10(rawStep))
-        guard exponent.isFinite else { return plain(lower: lo, upper: hi) }
-        // The smallest 1-2-5 step that keeps the tick count within `count`.
-        for power in stride(from: exponent - 1, through: exponent + 2, by: 1) {
-            for mantissa in [1.0, 2.0, 5.0] {
-                let step = mantissa * Foundation.pow(10, power)
-                guard step > 0, step.isFinite else { continue }
-                // The slack absorbs rounding such as 0.3 / 0.1 = 2.9999999999999996.
-                let first = Foundation.floor(lo / step + 1e-9)
-                let last = Foundation.ceil(hi / step - 1e-9)
-                guard first.isFinite, last.isFinite, last - first + 1 <= Double(count) else { continue }
-                let ticks = stride(from: first, through: last, by: 1).map { $0 * step }
-                guard let niceLower = ticks.first, let niceUpper = ticks.last,
-                      niceLower.isFinite, niceUpper.isFinite, niceLower < niceUpper else { continue }
-                return Axis(scale: .linear, lower: niceLower, upper: niceUpper, ticks: ticks,
-                            labels: TickLabel.linear(ticks, step: step))
-            }
+        let steps = niceSteps(span: hi / 2 - lo / 2, maxTicks: count)
+        // Round ends when they cost little space; otherwise the data's range with a 5% margin
+        // and the ticks inside it (-0.05…1.02 would otherwise become -1…2 with four ticks).
+        if let loose = looseLinear(lo, hi, steps: steps, maxTicks: count),
+           roundEnds || (hi / 2 - lo / 2) / (loose.upper / 2 - loose.lower / 2) >= 0.7 {
+            return loose
         }
-        return plain(lower: lo, upper: hi)
+        let margin = (hi / 2 - lo / 2) * 0.1
+        let (paddedLower, paddedUpper) = (lo - margin, hi + margin)
+        if paddedLower.isFinite, paddedUpper.isFinite,
+           let tight = tightLinear(paddedLower, paddedUpper, steps: steps, maxTicks: count) {
+            return tight
+        }
+        return looseLinear(lo, hi, steps: steps, maxTicks: count) ?? plain(lower: lo, upper: hi)
+    }
+
+    /// Steps of 1, 2 or 5 × 10ᵏ in increasing order, from a little below the step that would
+    /// split `2 · span` into `maxTicks − 1` parts to a little above it.
+    private static func niceSteps(span halfSpan: Double, maxTicks: Int) -> [Double] {
+        let exponent = Foundation.floor(Foundation.log10(halfSpan / Double(maxTicks - 1) * 2))
+        guard exponent.isFinite else { return [] }
+        return stride(from: exponent - 1, through: exponent + 2, by: 1).flatMap { power in
+            [1.0, 2.0, 5.0].map { $0 * Foundation.pow(10, power) }
+        }.filter { $0 > 0 && $0.isFinite }
+    }
+
+    /// The domain widened to the nearest multiples of the smallest step that gives at most
+    /// `maxTicks` ticks; every tick is a multiple, both ends included.
+    private static func looseLinear(_ lo: Double, _ hi: Double, steps: [Double], maxTicks: Int) -> Axis? {
+        for step in steps {
+            // The slack absorbs rounding such as 0.3 / 0.1 = 2.9999999999999996.
+            let first = Foundation.floor(lo / step + 1e-9)
+            let last = Foundation.ceil(hi / step - 1e-9)
+            guard first.isFinite, last.isFinite, last - first + 1 <= Double(maxTicks) else { continue }
+            let ticks = stride(from: first, through: last, by: 1).map { $0 * step }
+            guard let lower = ticks.first, let upper = ticks.last, lower.isFinite, upper.isFinite, lower < upper
+            else { continue }
+            return Axis(scale: .linear, lower: lower, upper: upper, ticks: ticks, labels: TickLabel.linear(ticks, step: step))
+        }
+        return nil
+    }
+
+    /// The domain as given, with the multiples of the smallest step that fit inside it:
+    /// at most `maxTicks`, and at least three when `maxTicks` allows.
+    private static func tightLinear(_ lo: Double, _ hi: Double, steps: [Double], maxTicks: Int) -> Axis? {
+        for step in steps {
+            let first = Foundation.ceil(lo / step - 1e-9)
+            let last = Foundation.floor(hi / step + 1e-9)
+            guard first.isFinite, last.isFinite, last - first + 1 <= Double(maxTicks) else { continue }
+            // Larger steps only give fewer ticks; too few, and the rounded ends serve better.
+            guard last - first + 1 >= Double(min(3, maxTicks)) else { return nil }
+            let ticks = stride(from: first, through: last, by: 1).map { $0 * step }
+            return Axis(scale: .linear, lower: min(lo, ticks[0]), upper: max(hi, ticks[ticks.count - 1]), ticks: ticks,
+                        labels: TickLabel.linear(ticks, step: step))
+        }
+        return nil
     }
 
     /// A logarithmic axis covering `lower…upper`; both must be positive and finite, else the
