@@ -14,10 +14,11 @@ enum Snapshot {
         ProcessInfo.processInfo.environment[recordVariable] == "1"
     }
 
-    /// Compares `text` with the snapshot `name` (a file `Snapshots/NAME.txt`), or records it
-    /// when `RNNLAB_RECORD_SNAPSHOTS=1`. A missing snapshot fails and says how to record it.
-    static func check(_ text: String, named name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let url = directory.appendingPathComponent(name + ".txt")
+    /// Compares `text` with the snapshot `name` (a file `Snapshots/NAME.EXTENSION`), or records
+    /// it when `RNNLAB_RECORD_SNAPSHOTS=1`. A missing snapshot fails and says how to record it.
+    static func check(_ text: String, named name: String, extension: String = "txt",
+                      sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let url = directory.appendingPathComponent(name + "." + `extension`)
         let contents = Data((text + "\n").utf8)
         if recording {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
