@@ -8,15 +8,20 @@ import Foundation
 /// decade when the data spans only a few. Every input is accepted: non-finite bounds fall
 /// back to 0…1 (1…10 on a log axis), equal bounds are widened, nothing traps.
 public struct Axis: Sendable, Equatable {
+    /// How values map to positions along the axis.
     public enum Scale: Sendable, Equatable {
+        /// Equal differences take equal lengths.
         case linear
+        /// Equal ratios take equal lengths (log10); only positive values can be shown.
         case logarithmic
     }
 
+    /// Linear or logarithmic.
     public let scale: Scale
     /// The domain's ends: ticks themselves when rounding was cheap, else the data's range
     /// plus a margin.
     public let lower: Double
+    /// The domain's upper end.
     public let upper: Double
     /// Tick values in increasing order.
     public let ticks: [Double]

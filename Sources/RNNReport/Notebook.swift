@@ -1,12 +1,15 @@
 /// A session as a readable document: its numbered cells, what they printed and the figures
 /// they drew, rendered as Markdown (``markdown()``) or one self-contained HTML file (``html()``).
 public struct NotebookDocument: Sendable {
+    /// The heading, e.g. `rnnlab session 3`.
     public var title: String
     /// Facts about the session in display order: session number, start and end, rnnlab
     /// version, store path, working directory.
     public var metadata: [(key: String, value: String)]
+    /// The cells in the order they ran.
     public var cells: [NotebookCell]
 
+    /// A document of the given cells.
     public init(title: String, metadata: [(key: String, value: String)] = [], cells: [NotebookCell]) {
         self.title = title
         self.metadata = metadata
@@ -28,6 +31,7 @@ public struct NotebookCell: Sendable, Equatable {
     /// after the output.
     public var figures: [String]
 
+    /// A cell; the status defaults to `ok`.
     public init(number: Int, source: String, output: String, status: String = "ok", figures: [String] = []) {
         self.number = number
         self.source = source

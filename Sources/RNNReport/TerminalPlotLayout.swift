@@ -38,7 +38,7 @@ extension TerminalPlot {
             plotWidth = width - labelWidth - 2
 
             // As many x ticks as fit with two spaces between labels.
-            var maxTicks = min(10, max(2, plotWidth / 8))
+            var maxTicks = min(10, max(2, plotWidth / 7))
             var axis = Axis.linear(covering: xRange.lowerBound, xRange.upperBound, maxTicks: maxTicks)
             while maxTicks > 2 {
                 let longest = axis.labels.map(TextWidth.columns).max() ?? 1

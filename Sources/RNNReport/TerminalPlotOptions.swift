@@ -9,12 +9,16 @@ public struct TerminalPlotOptions: Sendable, Equatable {
     /// ANSI colours and a Braille canvas (2×4 dots per cell); without colour each series is
     /// drawn with its own symbol at character resolution, so it reads in plain text.
     public var color: Bool
+    /// A heading above the plot.
     public var title: String?
+    /// The x axis' name, e.g. `epoch`.
     public var xLabel: String?
+    /// The y axis' name, e.g. `loss`.
     public var yLabel: String?
     /// TensorBoard's smoothing weight (``Smoothing/debiasedEMA(_:weight:)``); 0 plots raw values.
     public var smoothing: Double
 
+    /// Options with the defaults of an 80-column terminal: 16 rows, linear, no colour.
     public init(width: Int = 80, height: Int = 16, logY: Bool = false, color: Bool = false,
                 title: String? = nil, xLabel: String? = nil, yLabel: String? = nil, smoothing: Double = 0) {
         self.width = width
