@@ -79,6 +79,11 @@ let package = Package(
             dependencies: ["RNNTraining", "RNNData", "RNNEngine"]
         ),
         .testTarget(
+            name: "RNNReportTests",
+            dependencies: ["RNNReport"],
+            exclude: ["Snapshots"]
+        ),
+        .testTarget(
             name: "RNNScriptTests",
             dependencies: ["RNNScript"],
             exclude: ["Golden"]
@@ -86,11 +91,6 @@ let package = Package(
         .testTarget(
             name: "RNNStoreTests",
             dependencies: ["RNNStore", .product(name: "GRDB", package: "GRDB.swift")]
-        ),
-        .testTarget(
-            name: "RNNReportTests",
-            dependencies: ["RNNReport"],
-            exclude: ["Snapshots"]
         ),
         // Runs the built `rnnlab` binary (batch and a real pseudo-terminal); depending on the
         // executable makes `swift build --build-tests` build it, and tests the pure renderers.
