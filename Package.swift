@@ -52,6 +52,8 @@ let package = Package(
             name: "RNNStore",
             dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Pure rendering of plain values (plots, SVG, notebooks): Foundation only, nothing of ours.
+        .target(name: "RNNReport"),
         .executableTarget(
             name: "rnnlab",
             dependencies: [
@@ -75,6 +77,11 @@ let package = Package(
         .testTarget(
             name: "RNNTrainingTests",
             dependencies: ["RNNTraining", "RNNData", "RNNEngine"]
+        ),
+        .testTarget(
+            name: "RNNReportTests",
+            dependencies: ["RNNReport"],
+            exclude: ["Snapshots"]
         ),
         .testTarget(
             name: "RNNScriptTests",
