@@ -45,7 +45,7 @@ let package = Package(
         ),
         .target(
             name: "RNNScript",
-            dependencies: ["RNNEngine", "RNNData", "RNNTraining", "RNNStore"]
+            dependencies: ["RNNEngine", "RNNData", "RNNTraining", "RNNStore", "RNNReport"]
         ),
         // The SQLite store keeps plain values only: it depends on GRDB and nothing of ours.
         .target(
@@ -57,7 +57,7 @@ let package = Package(
         .executableTarget(
             name: "rnnlab",
             dependencies: [
-                "RNNEngine", "RNNScript", "RNNTraining", "RNNStore", "CReadline",
+                "RNNEngine", "RNNScript", "RNNTraining", "RNNStore", "RNNReport", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -85,7 +85,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RNNScriptTests",
-            dependencies: ["RNNScript", "RNNStore"],
+            dependencies: ["RNNScript", "RNNStore", "RNNReport"],
             exclude: ["Golden"]
         ),
         .testTarget(
@@ -96,7 +96,7 @@ let package = Package(
         // store); depending on the executable makes `swift build --build-tests` build it.
         .testTarget(
             name: "rnnlabTests",
-            dependencies: ["rnnlab", "RNNScript", "RNNTraining", "RNNStore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["rnnlab", "RNNScript", "RNNTraining", "RNNStore", "RNNReport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ],
     swiftLanguageModes: [.v6]

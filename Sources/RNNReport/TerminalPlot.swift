@@ -32,7 +32,7 @@ public enum TerminalPlot {
         lines += legend(data, width: width, color: options.color)
         lines += markerLines(data, width: width, color: options.color, xName: options.xLabel)
         lines += notes(data, width: width)
-        return lines.map(trimmingTrailingSpaces).joined(separator: "\n")
+        return lines.map(\.trimmingTrailingSpaces).joined(separator: "\n")
     }
 
     // MARK: Drawing
@@ -103,11 +103,5 @@ public enum TerminalPlot {
 
     private static func notes(_ data: PlotData, width: Int) -> [String] {
         data.notes.map { TextWidth.truncated("note: " + $0, to: width) }
-    }
-
-    private static func trimmingTrailingSpaces(_ line: String) -> String {
-        var line = line
-        while line.hasSuffix(" ") { line.removeLast() }
-        return line
     }
 }

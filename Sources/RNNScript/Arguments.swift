@@ -74,6 +74,39 @@ struct Arguments {
         return try Self.integer(value, name: word, in: range, at: place)
     }
 
+    /// Words after the names a command takes (`compare a b log to "f.svg" force`): names are
+    /// every positional until `to`, except the given flag words (a name spelled like a flag is
+    /// written in quotes); returns the names, the flags seen and the figure's output.
+    mutating func namesAndFigureOutput(flags: Set<String>) throws(ScriptError) -> (names: [String], flags: Set<String>, output: FigureOutput) {
+        var names: [String] = [], seen: Set<String> = []
+        var output = FigureOutput.terminal
+        while let (value, range) = nextPositional() {
+            if case let .word(w) = value, flags.contains(w) {
+                seen.insert(w)
+            } else if case .word("to") = value {
+                guard let (path, _) = nextPositional() else {
+                    throw ScriptError(.error("'to' needs a file name, e.g. to \"figure.svg\"", range: range))
+                }
+                output.path = path.description
+                output.force = flag("force")
+            } else if case .word("force") = value {
+                throw ScriptError(.error("'force' goes after 'to \"FILE\"'", range: range))
+            } else {
+                names += value.elements.map(\.description)
+            }
+        }
+        return (names, seen, output)
+    }
+
+    /// `[to "FILE.svg" [force]]` at the end of a command.
+    mutating func figureOutput() throws(ScriptError) -> FigureOutput {
+        let (names, _, output) = try namesAndFigureOutput(flags: [])
+        if let extra = names.first {
+            throw ScriptError(.error("unexpected '\(extra)' (expected 'to \"FILE.svg\"' or nothing)", range: call.range))
+        }
+        return output
+    }
+
     /// Declares the options this form accepts.
     mutating func accept(_ names: [String]) {
         known += names

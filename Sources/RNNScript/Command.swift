@@ -23,12 +23,16 @@ public enum Command: Sendable, Equatable {
     case splitSchedule(splits: [Int], patience: Int, minDelta: Double)
     case lrSchedule(LRPlateau?)
     case train(epochs: Int, name: String?, until: Double?, earlyStop: Int?)
+    case dataPlot(sequence: Int, output: FigureOutput)
     case evaluate
     case predict(sequence: Int, last: Int)
+    case predictPlot(sequence: Int, output: FigureOutput)
     case reset
     case show(topic: ShowTopic?)
     case runs
-    case compare([String])
+    case compare([String], logY: Bool, output: FigureOutput)
+    case plot(PlottedMetric, runs: [String], logY: Bool, smoothing: Double, output: FigureOutput)
+    case exportNotebook(session: Int?, path: String, force: Bool)
     case exportRun(run: String, path: String, force: Bool)
     case weightsExport(path: String, force: Bool)
     case weightsImport(path: String)
@@ -46,8 +50,14 @@ public enum Command: Sendable, Equatable {
     /// `run "file.rnn"`: the file's statements run here.
     case include(path: String)
     case quit
-    /// A command that arrives with a later part of rnnlab (the store, the figures).
-    case unavailable(command: String, needs: String)
+}
+
+/// Where a figure goes: the terminal, or an SVG file (`to "FILE.svg"`, replaced only with `force`).
+public struct FigureOutput: Sendable, Equatable {
+    public var path: String?
+    public var force: Bool
+
+    public static let terminal = FigureOutput(path: nil, force: false)
 }
 
 public enum ShowTopic: String, Sendable, CaseIterable {

@@ -58,7 +58,7 @@ enum CommandTable {
         CommandSpec(name: "data",
                     summary: "the article's generator, a CSV series, or a look at the data",
                     usage: ["data sine [sequences=15 length=20000 freq1=0.0002 freq2=0.0002 walk=0.01 noise=0.01 bias=100 decimals=2]",
-                            "data csv \"FILE\" column=NAME|N [key=NAME|N]", "data show", "data plot [sequence=N]"],
+                            "data csv \"FILE\" column=NAME|N [key=NAME|N]", "data show", "data plot [sequence=1] [to \"FILE.svg\" [force]]"],
                     options: [("sequences", "number of sequences (15)"), ("length", "steps per sequence (20000)"),
                               ("freq1", "first wave's frequency (0.0002)"), ("freq2", "second wave's frequency (0.0002)"),
                               ("walk", "angle random-walk step (0.01)"), ("noise", "Gaussian noise std (0.01)"),
@@ -93,7 +93,10 @@ enum CommandTable {
                 try a.finish()
                 return .dataShow
             default:
-                return .unavailable(command: "data plot", needs: "the figures (plots arrive with the report issue)")
+                let sequence = try a.integer("sequence", default: 1, in: 1...Int.max)
+                let output = try a.figureOutput()
+                try a.finish()
+                return .dataPlot(sequence: sequence, output: output)
             }
         },
         CommandSpec(name: "features", summary: "input features: the most recent one-step changes",
@@ -273,13 +276,17 @@ enum CommandTable {
             try a.finish()
             return .evaluate
         },
-        CommandSpec(name: "predict", summary: "outputs against targets for one sequence, as a table",
-                    usage: ["predict [sequence=1] [last=10] [plot]"],
+        CommandSpec(name: "predict", summary: "outputs against targets for one sequence, as a table or a plot",
+                    usage: ["predict [sequence=1] [last=10]", "predict [sequence=1] plot [to \"FILE.svg\" [force]]"],
                     options: [("sequence", "which sequence, from 1"), ("last", "how many final steps to list (10)")],
                     example: "predict sequence=1 last=5") { call, env in
             var a = try Arguments(call, in: env)
-            if a.flag("plot") { return .unavailable(command: "predict plot", needs: "the figures (the report issue)") }
             let sequence = try a.integer("sequence", default: 1, in: 1...Int.max)
+            if a.flag("plot") {
+                let output = try a.figureOutput()
+                try a.finish()
+                return .predictPlot(sequence: sequence, output: output)
+            }
             let last = try a.integer("last", default: 10, in: 1...100_000)
             try a.finish()
             return .predict(sequence: sequence, last: last)
@@ -306,23 +313,32 @@ enum CommandTable {
             try a.finish()
             return .runs
         },
-        CommandSpec(name: "compare", summary: "runs side by side", usage: ["compare RUN…"], options: [],
-                    example: "compare opt-sgd opt-adam") { call, env in
+        CommandSpec(name: "compare", summary: "runs side by side: a table and their loss curves overlaid",
+                    usage: ["compare RUN… [log] [to \"FILE.svg\" [force]]"], options: [],
+                    example: "compare opt-sgd opt-adam log") { call, env in
             var a = try Arguments(call, in: env)
-            var names: [String] = []
-            while let (value, _) = a.nextPositional() { names += value.elements.map(\.description) }
+            let (names, flags, output) = try a.namesAndFigureOutput(flags: ["log"])
             guard !names.isEmpty else { throw ScriptError(.error("compare needs one or more run names", range: call.range)) }
             try a.finish()
-            return .compare(names)
+            return .compare(names, logY: flags.contains("log"), output: output)
         },
-        CommandSpec(name: "plot", summary: "loss curves in the terminal or as SVG (arrives with the report issue)",
-                    usage: ["plot loss RUN… [log] [smooth=0.6] [to \"FILE.svg\"]"], options: [],
-                    example: "plot loss opt-adam") { _, _ in
-            .unavailable(command: "plot", needs: "the figures (the report issue)")
+        CommandSpec(name: "plot", summary: "per-epoch curves of runs, in the terminal or as an SVG file",
+                    usage: ["plot loss|val_loss|grad RUN… [log] [smooth=0.6] [to \"FILE.svg\" [force]]"],
+                    options: [("smooth", "TensorBoard's debiased EMA weight, 0 ≤ w < 1 (0: none)")],
+                    example: "plot loss opt-sgd opt-adam log smooth=0.6") { call, env in
+            var a = try Arguments(call, in: env)
+            let metric = PlottedMetric(rawValue: try a.choice("what to plot", PlottedMetric.allCases.map(\.rawValue)))!
+            let smoothing = try a.number("smooth", default: 0, where: { $0 >= 0 && $0 < 1 }, expected: "0 ≤ smooth < 1")
+            let (names, flags, output) = try a.namesAndFigureOutput(flags: ["log"])
+            guard !names.isEmpty else {
+                throw ScriptError(.error("plot \(metric.rawValue) needs one or more run names ('runs' lists them)", range: call.range))
+            }
+            try a.finish()
+            return .plot(metric, runs: names, logY: flags.contains("log"), smoothing: smoothing, output: output)
         },
-        CommandSpec(name: "export", summary: "a run's metrics as CSV, or a session as a runnable script",
+        CommandSpec(name: "export", summary: "a run's metrics as CSV, a session as a runnable script or a notebook",
                     usage: ["export run RUN to \"FILE.csv\" [force]", "export session N to \"FILE.rnn\" [force]",
-                            "export notebook [session N] to \"FILE.md|.html\""], options: [],
+                            "export notebook [session N] to \"FILE.md|.html\" [force]"], options: [],
                     example: "export run opt-adam to \"adam.csv\"") { call, env in
             var a = try Arguments(call, in: env)
             switch try a.choice("what to export", ["run", "session", "notebook"]) {
@@ -349,7 +365,18 @@ enum CommandTable {
                 try a.finish()
                 return .exportSession(session: session, path: path, force: force)
             default:
-                return .unavailable(command: "export notebook", needs: "the report issue")
+                let session = try a.keyword("session", in: 1...Int.max)
+                guard a.flag("to") else {
+                    throw ScriptError(.error("export notebook needs 'to \"FILE.md\"' or 'to \"FILE.html\"'", range: call.range))
+                }
+                let path = try a.text("a file name after 'to'")
+                guard path.hasSuffix(".md") || path.hasSuffix(".html") else {
+                    throw ScriptError(.error("a notebook is written as Markdown (.md) or HTML (.html), not '\(path)'",
+                                             range: call.range))
+                }
+                let force = a.flag("force")
+                try a.finish()
+                return .exportNotebook(session: session, path: path, force: force)
             }
         },
         CommandSpec(name: "weights", summary: "the model's weights to or from safetensors (PyTorch's names)",

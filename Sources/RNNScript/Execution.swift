@@ -66,6 +66,23 @@ extension Workspace {
         case let .train(epochs, name, until, earlyStop):
             return try train(epochs: epochs, name: name, until: until, earlyStop: earlyStop, log: log, emit: emit,
                              isCancelled: isCancelled)
+        case let .dataPlot(sequence, output):
+            try show(try dataFigure(sequence: sequence), output, baseDirectory: baseDirectory, emit: emit)
+        case let .predictPlot(sequence, output):
+            try show(try predictionFigure(sequence: sequence), output, baseDirectory: baseDirectory, emit: emit)
+        case let .plot(metric, names, logY, smoothing, output):
+            let all = try knownRuns(log)
+            let figure = try Figures.curves(try names.map { try record($0, in: all) }, metric: metric, logY: logY,
+                                            smoothing: smoothing)
+            try show(figure, output, baseDirectory: baseDirectory, emit: emit)
+        case let .exportNotebook(session, path, force):
+            guard let log else {
+                throw WorkspaceError("this session has no store, which 'export notebook' needs (rnnlab opens one with --store PATH)")
+            }
+            let document = try log.notebook(session: session.map(Int64.init) ?? log.sessionID)
+            let text = path.hasSuffix(".html") ? document.html() : document.markdown()
+            try FileOutput.write(Data(text.utf8), to: resolve(path, in: baseDirectory), force: force, shownAs: path)
+            emit(.text("wrote \(path) (\(document.cells.count) cells)"))
         case .evaluate:
             emit(.text(try evaluation()))
         case let .predict(sequence, last):
@@ -83,9 +100,12 @@ extension Workspace {
                 break
             }
             emit(.table(Tables.runs(all)))
-        case let .compare(names):
+        case let .compare(names, logY, output):
             let all = try knownRuns(log)
-            emit(.table(Tables.compare(try names.map { try record($0, in: all) })))
+            let compared = try names.map { try record($0, in: all) }
+            emit(.table(Tables.compare(compared)))
+            try show(try Figures.curves(compared, metric: .loss, logY: logY, smoothing: 0), output,
+                     baseDirectory: baseDirectory, emit: emit)
         case let .exportRun(name, path, force):
             let url = resolve(path, in: baseDirectory)
             let run = try record(name, in: try knownRuns(log))
@@ -123,10 +143,22 @@ extension Workspace {
             break   // the interpreter runs the file's statements itself, before execution
         case .quit:
             return .quit
-        case let .unavailable(name, needs):
-            throw WorkspaceError("'\(name)' needs \(needs), which is not part of rnnlab yet")
         }
         return .done
+    }
+
+    /// A figure drawn in the terminal, or written as SVG to the command's `to "FILE"`.
+    private func show(_ figure: Figure, _ output: FigureOutput, baseDirectory: URL, emit: (OutputEvent) -> Void) throws {
+        guard let path = output.path else {
+            emit(.figure(figure))
+            return
+        }
+        guard path.hasSuffix(".svg") else {
+            throw WorkspaceError("figures are written as SVG: give a file name ending in .svg (found '\(path)')")
+        }
+        try FileOutput.write(Data(figure.svg.utf8), to: resolve(path, in: baseDirectory), force: output.force, shownAs: path)
+        emit(.figure(figure.written()))
+        emit(.text("wrote \(path)"))
     }
 
     /// Every run the session can see: the store's (all sessions), or without one this session's.

@@ -1,4 +1,5 @@
 import Foundation
+import RNNReport
 import RNNTraining
 
 /// What the interpreter says. It never prints: the front end renders these (a terminal, a
@@ -16,6 +17,8 @@ public enum OutputEvent: Sendable {
     case diagnostic(Diagnostic, source: String)
     /// A run's state after a `train` ended (recorded as a payload for the store and report).
     case runEnded(RunSummary)
+    /// A plot: drawn in the terminal (unless written to a file), kept as SVG for the notebook.
+    case figure(Figure)
 }
 
 /// Live progress of the epoch being trained.
@@ -88,52 +91,11 @@ public struct RunSummary: Sendable, Equatable, Codable {
     }
 }
 
-/// A table: a header row and rows of cells, right-aligning numbers when drawn.
-public struct TextTable: Sendable, Equatable, Codable {
-    public var title: String?
-    public var columns: [String]
-    public var rows: [[String]]
-
-    public init(title: String? = nil, columns: [String], rows: [[String]]) {
-        self.title = title
-        self.columns = columns
-        self.rows = rows
-    }
-
-    /// Plain text with aligned columns (numbers right-aligned).
-    public func render() -> String {
-        var widths = columns.map(\.count)
-        for row in rows {
-            for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
-        }
-        func isNumber(_ s: String) -> Bool { Double(s.replacingOccurrences(of: ",", with: "")) != nil }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { i, cell in
-                let pad = String(repeating: " ", count: max(0, widths[i] - cell.count))
-                return isNumber(cell) ? pad + cell : cell + pad
-            }.joined(separator: "  ").trimmingTrailingSpaces()
-        }
-        var out: [String] = []
-        if let title { out.append(title) }
-        out.append(line(columns))
-        out.append(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  "))
-        out += rows.map(line)
-        return out.joined(separator: "\n")
-    }
-}
-
 func format(_ value: Double, _ digits: Int) -> String {
     guard value.isFinite else { return "\(value)" }
     return String(format: "%.\(digits)f", value)
 }
 
-extension String {
-    func trimmingTrailingSpaces() -> String {
-        var s = self
-        while s.last == " " { s.removeLast() }
-        return s
-    }
-}
 
 extension OutputEvent {
     /// The event as the store records it in the cell's output: plain text, no colour; nil
@@ -146,6 +108,7 @@ extension OutputEvent {
         case let .table(table): table.render()
         case let .diagnostic(d, source): d.render(source: source, color: false)
         case let .runEnded(summary): summary.message
+        case let .figure(figure): figure.inTerminal ? figure.terminalText(width: 80, color: false) : nil
         }
     }
 
@@ -157,6 +120,7 @@ extension OutputEvent {
         switch self {
         case let .table(table): return (try? encoder.encode(table)).map { ("table", $0) }
         case let .runEnded(summary): return (try? encoder.encode(summary)).map { ("run", $0) }
+        case let .figure(figure): return ("svg", Data(figure.svg.utf8))
         default: return nil
         }
     }

@@ -1,10 +1,19 @@
 import Foundation
 import RNNData
 import RNNEngine
+import RNNReport
 import RNNTraining
 
 /// Tables and text the commands show.
 enum Tables {
+    static func runs(_ runs: [RunHistory]) -> TextTable {
+        RunTables.runs(runs.map(\.overview))
+    }
+
+    static func compare(_ runs: [RunHistory]) -> TextTable {
+        RunTables.compare(runs.map(\.overview))
+    }
+
     /// A Keras-style summary: layer, output shape, parameters, totals.
     static func summary(_ s: ModelSummary) -> TextTable {
         let rows = s.rows.map { row in
@@ -14,33 +23,6 @@ enum Tables {
         return TextTable(title: "input width \(s.inputWidth); total parameters \(s.totalParameters) "
                          + "(trainable \(s.trainableParameters))",
                          columns: ["Layer", "Output Shape", "Param #"], rows: rows)
-    }
-
-    /// One row per run; the session column when the runs come from the store.
-    static func runs(_ runs: [RunHistory]) -> TextTable {
-        let sessions = runs.contains { $0.session != nil }
-        let columns = ["run", "status", "epochs", "loss", "best", "optimizer", "clip", "splits"] + (sessions ? ["session"] : [])
-        return TextTable(columns: columns, rows: runs.map { r in
-            let value = { (key: String) in r.configuration.first { $0.key == key }?.value ?? "" }
-            return [r.name, r.status, "\(r.metrics.count)", r.finalLoss.map { format($0, 6) } ?? "–",
-                    r.best.map { format($0.monitored, 6) } ?? "–", value("optimizer"), value("clip"),
-                    r.metrics.last.map { "\($0.splits)" } ?? ""] + (sessions ? [r.session.map { "\($0)" } ?? ""] : [])
-        })
-    }
-
-    /// Final and best loss, epochs, time, and only the configuration keys that differ.
-    static func compare(_ runs: [RunHistory]) -> TextTable {
-        var keys: [String] = []
-        for run in runs { for (key, _) in run.configuration where !keys.contains(key) { keys.append(key) } }
-        let differing = keys.filter { key in
-            Set(runs.map { r in r.configuration.first { $0.key == key }?.value ?? "" }).count > 1
-        }
-        let rows = runs.map { r in
-            [r.name, "\(r.metrics.count)", r.finalLoss.map { format($0, 6) } ?? "–",
-             r.best.map { "\(format($0.monitored, 6)) @\($0.epoch)" } ?? "–", format(r.seconds, 1)]
-                + differing.map { key in r.configuration.first { $0.key == key }?.value ?? "" }
-        }
-        return TextTable(columns: ["run", "epochs", "final loss", "best", "seconds"] + differing, rows: rows)
     }
 }
 

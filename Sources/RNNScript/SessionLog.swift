@@ -1,6 +1,7 @@
 import Foundation
 import RNNData
 import RNNEngine
+import RNNReport
 import RNNStore
 import RNNTraining
 
@@ -149,6 +150,44 @@ public final class SessionLog {
     /// The CSV bytes a data spec names, kept in the store when its run started.
     func csvBytes(hash: String) -> Data? {
         try? store.csvBytes(hash: hash)
+    }
+
+    // MARK: Notebook
+
+    /// A recorded session as a notebook: its cells (without the one running now), their
+    /// output, and their figures — SVGs the cell drew, and each run it trained as its loss
+    /// curve up to the epoch that cell reached.
+    func notebook(session id: Int64) throws -> NotebookDocument {
+        guard let session = try checked({ try store.session(id: id) }) else {
+            throw WorkspaceError("the store has no session \(id); 'sessions' lists them")
+        }
+        let cells = try checked { try store.cells(sessionID: id) }.filter { $0.id != currentCellID }
+        let runs = try self.runs()
+        let notebookCells = try cells.map { cell in
+            let figures = try checked { try store.attachments(cellID: cell.id!) }.compactMap { attachment -> String? in
+                switch attachment.kind {
+                case "svg":
+                    return String(decoding: attachment.payload, as: UTF8.self)
+                case "run":
+                    guard let summary = try? JSONDecoder().decode(RunSummary.self, from: attachment.payload),
+                          var run = runs.last(where: { $0.name == summary.name && $0.session == id })
+                            ?? runs.last(where: { $0.name == summary.name })
+                    else { return nil }
+                    run.metrics = Array(run.metrics.prefix(summary.epochs))
+                    return try? Figures.curves([run], metric: .loss, logY: false, smoothing: 0).svg
+                default:
+                    return nil
+                }
+            }
+            return NotebookCell(number: cell.number, source: cell.source, output: cell.output, status: cell.status.rawValue,
+                                figures: figures)
+        }
+        let metadata: [(key: String, value: String)] = [
+            ("session", "\(id)"), ("started", timestamp(session.startedAt)),
+            ("ended", session.endedAt.map(timestamp) ?? "still running, or killed"), ("rnnlab", session.version),
+            ("store", session.storePath), ("folder", session.cwd), ("cells", "\(notebookCells.count)"),
+        ]
+        return NotebookDocument(title: "rnnlab session \(id)", metadata: metadata, cells: notebookCells)
     }
 
     /// Runs a store operation, turning its error into one a command reports.

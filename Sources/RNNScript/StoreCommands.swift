@@ -1,4 +1,5 @@
 import Foundation
+import RNNReport
 import RNNData
 import RNNEngine
 import RNNStore

@@ -1,6 +1,7 @@
 import Foundation
 import RNNData
 import RNNEngine
+import RNNReport
 import RNNTraining
 
 /// A run (of this session, or of any session in the store): its metrics and the
@@ -16,8 +17,13 @@ struct RunHistory: Sendable {
     var configuration: [(key: String, value: String)]
 
     var finalLoss: Double? { metrics.last?.loss }
-    var best: EpochMetrics? { metrics.min { $0.monitored < $1.monitored } }
-    var seconds: Double { metrics.reduce(0) { $0 + $1.seconds } }
+
+    /// As the report's tables take it.
+    var overview: RunOverview {
+        RunOverview(name: name, status: status, session: session, losses: metrics.map(\.loss),
+                    monitored: metrics.map(\.monitored), lastSplits: metrics.last?.splits,
+                    seconds: metrics.reduce(0) { $0 + $1.seconds }, configuration: configuration)
+    }
 }
 
 /// Everything a session has set up: seed, data, features, targets, model, optimizer, clipping,

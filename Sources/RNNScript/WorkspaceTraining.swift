@@ -1,6 +1,7 @@
 import Foundation
 import RNNData
 import RNNEngine
+import RNNReport
 import RNNTraining
 
 extension Workspace {
@@ -151,8 +152,9 @@ extension Workspace {
         return text
     }
 
-    /// The last `last` steps of one sequence: step, targets and outputs (inference mode).
-    func prediction(sequence: Int, last: Int) throws -> TextTable {
+    /// Targets and the model's outputs (inference mode, from a zero state) for every step of
+    /// one sequence that has a target.
+    private func predicted(sequence: Int) throws -> (names: [String], steps: [Int], targets: [[Double]], outputs: [[Double]]) {
         let trainer = try evaluationTrainer()
         let data = trainer.data
         guard sequence <= data.sequenceCount else {
@@ -170,11 +172,43 @@ extension Workspace {
         let steps = (0..<length).filter { t in
             data.trainMask.values[t * data.sequenceCount + s] != 0 || data.validationMask?.values[t * data.sequenceCount + s] == 1
         }
-        let rows = steps.suffix(last).map { t -> [String] in
-            ["\(t + 1)"] + (0..<w).map { format(Double(data.targets.values[(t * data.sequenceCount + s) * w + $0]), 5) }
-                + (0..<w).map { format(Double(output.values[t * w + $0]), 5) }
+        return (names, steps.map { $0 + 1 },
+                steps.map { t in (0..<w).map { Double(data.targets.values[(t * data.sequenceCount + s) * w + $0]) } },
+                steps.map { t in (0..<w).map { Double(output.values[t * w + $0]) } })
+    }
+
+    /// The last `last` steps of one sequence: step, targets and outputs (inference mode).
+    func prediction(sequence: Int, last: Int) throws -> TextTable {
+        let p = try predicted(sequence: sequence)
+        let rows = zip(p.steps, zip(p.targets, p.outputs)).suffix(last).map { step, values in
+            ["\(step)"] + values.0.map { format($0, 5) } + values.1.map { format($0, 5) }
         }
         return TextTable(title: "sequence \(sequence), last \(rows.count) steps",
-                         columns: ["step"] + names.map { "target \($0)" } + names.map { "output \($0)" }, rows: rows)
+                         columns: ["step"] + p.names.map { "target \($0)" } + p.names.map { "output \($0)" }, rows: rows)
+    }
+
+    /// `predict plot`: each target and the model's output for it over the sequence's steps.
+    func predictionFigure(sequence: Int) throws -> Figure {
+        let p = try predicted(sequence: sequence)
+        let xs = p.steps.map(Double.init)
+        var series: [PlotSeries] = []
+        for (i, name) in p.names.enumerated() {
+            series.append(PlotSeries(name: "target \(name)", xs: xs, ys: p.targets.map { $0[i] }))
+            series.append(PlotSeries(name: "output \(name)", xs: xs, ys: p.outputs.map { $0[i] }))
+        }
+        let run = active.map { " (run '\($0.name)')" } ?? ""
+        return Figure(title: "predictions for sequence \(sequence)\(run)", xLabel: "step", yLabel: "target / output",
+                      series: series)
+    }
+
+    /// `data plot`: one sequence of the series.
+    func dataFigure(sequence: Int) throws -> Figure {
+        guard let data else { throw WorkspaceError("no data yet: generate it with 'data sine' or load it with 'data csv'") }
+        guard sequence <= data.series.count else {
+            throw WorkspaceError("sequence=\(sequence) is out of range (the data has \(data.series.count) sequences)")
+        }
+        let values = data.series.sequences[sequence - 1]
+        return Figure(title: "sequence \(sequence) of \(data.series.count): \(data.spec.text)", xLabel: "step", yLabel: "value",
+                      series: [PlotSeries(name: data.series.names?[sequence - 1] ?? "sequence \(sequence)", values: values)])
     }
 }

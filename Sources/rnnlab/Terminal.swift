@@ -99,7 +99,7 @@ struct EventRenderer: Sendable {
 
     /// The text for one event.
     /// - Parameter width: the terminal's columns; the progress line is cut to fit, so it never
-    ///   wraps (a wrapped line cannot be redrawn with `\r`).
+    ///   wraps (a wrapped line cannot be redrawn with `\r`), and plots are drawn to fit.
     mutating func render(_ event: OutputEvent, width: Int = 80) -> [Write] {
         switch event {
         case let .progress(progress):
@@ -117,6 +117,10 @@ struct EventRenderer: Sendable {
             return erasingProgress() + [Write(.error, Self.terminated(text))]
         case let .runEnded(summary):
             let text = Self.runEnded(summary, color: terminal.colorOutput)
+            return erasingProgress() + [Write(.output, Self.terminated(text))]
+        case let .figure(figure):
+            guard figure.inTerminal else { return [] }
+            let text = figure.terminalText(width: width, color: terminal.colorOutput)
             return erasingProgress() + [Write(.output, Self.terminated(text))]
         }
     }

@@ -67,6 +67,7 @@ import Testing
                 case let .table(table): output.append(table.render())
                 case let .epoch(line): output.append(line.plainText)
                 case let .runEnded(summary): output.append(summary.message)
+                case let .figure(figure): if figure.inTerminal { output.append(figure.terminalText(width: 80, color: false)) }
                 case let .diagnostic(d, _): diagnostics.append(d)
                 case .progress: break
                 }

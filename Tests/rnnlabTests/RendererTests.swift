@@ -1,4 +1,5 @@
 import Foundation
+import RNNReport
 import RNNScript
 import RNNTraining
 import Testing

@@ -1,0 +1,89 @@
+import Foundation
+
+/// A run as the `runs` and `compare` tables show it.
+public struct RunOverview: Sendable {
+    public var name: String
+    /// running, finished, interrupted or diverged.
+    public var status: String
+    /// The store's session that ran it, when it came from the store.
+    public var session: Int64?
+    /// Each epoch's training loss and the loss the schedules watched (validation when on).
+    public var losses: [Double]
+    public var monitored: [Double]
+    /// K of the last epoch.
+    public var lastSplits: Int?
+    public var seconds: Double
+    /// The settings it started with, in display order.
+    public var configuration: [(key: String, value: String)]
+
+    public init(name: String, status: String, session: Int64?, losses: [Double], monitored: [Double], lastSplits: Int?,
+                seconds: Double, configuration: [(key: String, value: String)]) {
+        self.name = name
+        self.status = status
+        self.session = session
+        self.losses = losses
+        self.monitored = monitored
+        self.lastSplits = lastSplits
+        self.seconds = seconds
+        self.configuration = configuration
+    }
+
+    /// The lowest monitored loss and its epoch (from 1).
+    var best: (loss: Double, epoch: Int)? {
+        monitored.enumerated().filter { $0.element.isFinite }.min { $0.element < $1.element }.map { ($0.element, $0.offset + 1) }
+    }
+
+    func value(_ key: String) -> String? {
+        configuration.first { $0.key == key }?.value
+    }
+}
+
+public enum RunTables {
+    /// One row per run; a session column when the runs come from the store.
+    public static func runs(_ runs: [RunOverview]) -> TextTable {
+        let sessions = runs.contains { $0.session != nil }
+        let columns = ["run", "status", "epochs", "loss", "best", "optimizer", "clip", "splits"] + (sessions ? ["session"] : [])
+        let rows = runs.map { r -> [String] in
+            let final: String = r.losses.last.map(loss) ?? "–"
+            let best: String = r.best.map { loss($0.loss) } ?? "–"
+            var row: [String] = [r.name, r.status, "\(r.losses.count)", final, best]
+            row += [r.value("optimizer") ?? "", r.value("clip") ?? "", r.lastSplits.map { "\($0)" } ?? ""]
+            if sessions { row.append(r.session.map { "\($0)" } ?? "") }
+            return row
+        }
+        return TextTable(columns: columns, rows: rows)
+    }
+
+    /// Runs side by side: epochs, final and best loss, how many epochs each took to reach the
+    /// level every one of them reached (the worst of their best losses), time, and the
+    /// settings that differ between them — only keys at least two runs have, so an option
+    /// one optimizer has and another lacks does not fill the table.
+    public static func compare(_ runs: [RunOverview]) -> TextTable {
+        var keys: [String] = []
+        for run in runs { for (key, _) in run.configuration where !keys.contains(key) { keys.append(key) } }
+        let differing = keys.filter { key in
+            let values = runs.compactMap { $0.value(key) }
+            return values.count >= 2 && Set(values).count > 1
+        }
+        let bests = runs.compactMap { $0.best?.loss }
+        let level = bests.count == runs.count ? bests.max() : nil
+        let reachColumn = level.map { "epochs to \(loss($0))" }
+        let rows = runs.map { r -> [String] in
+            let final: String = r.losses.last.map(loss) ?? "–"
+            let best: String = r.best.map { "\(loss($0.loss)) @\($0.epoch)" } ?? "–"
+            var row: [String] = [r.name, "\(r.losses.count)", final, best]
+            if let level {
+                row.append(r.monitored.firstIndex { $0 <= level }.map { "\($0 + 1)" } ?? "–")
+            }
+            row.append(String(format: "%.1f", r.seconds))
+            return row + differing.map { r.value($0) ?? "" }
+        }
+        return TextTable(columns: ["run", "epochs", "final loss", "best"] + (reachColumn.map { [$0] } ?? []) + ["seconds"]
+                            + differing, rows: rows)
+    }
+
+    /// Six decimals, as the epoch lines print losses.
+    static func loss(_ value: Double) -> String {
+        value.isFinite ? String(format: "%.6f", value) : "\(value)"
+    }
+}

@@ -1,0 +1,48 @@
+import Testing
+@testable import RNNReport
+
+/// The `runs` and `compare` tables, as snapshots and by their rules.
+@Suite struct RunTablesTests {
+    static func run(_ name: String, _ monitored: [Double], optimizer: [(String, String)], session: Int64? = 1,
+                    status: String = "finished") -> RunOverview {
+        RunOverview(name: name, status: status, session: session, losses: monitored.map { $0 * 1.1 }, monitored: monitored,
+                    lastSplits: 1, seconds: Double(monitored.count) * 0.25,
+                    configuration: [("seed", "7"), ("model", "lstm 8 -> dense 2")] + optimizer.map { (key: $0.0, value: $0.1) }
+                        + [("clip", "off")])
+    }
+
+    static let sgd = run("opt-sgd", [0.02, 0.015, 0.012, 0.011], optimizer: [("optimizer", "sgd"), ("optimizer.lr", "0.01"),
+                                                                              ("optimizer.momentum", "0.0")])
+    static let adam = run("opt-adam", [0.03, 0.004, 0.003, 0.0025], optimizer: [("optimizer", "adam"), ("optimizer.lr", "0.001"),
+                                                                                ("optimizer.beta1", "0.9")], session: 2)
+
+    @Test func runsTable() throws {
+        try Snapshot.check(RunTables.runs([Self.sgd, Self.adam, Self.run("broken", [], optimizer: [], status: "diverged")]).render(),
+                           named: "table-runs")
+    }
+
+    @Test func compareTable() throws {
+        let table = RunTables.compare([Self.sgd, Self.adam])
+        try Snapshot.check(table.render(), named: "table-compare")
+        // The level both reached is the worse best (0.011): sgd at epoch 4, adam at epoch 2.
+        #expect(table.columns.contains("epochs to 0.011000"))
+        let reach = try #require(table.columns.firstIndex(of: "epochs to 0.011000"))
+        #expect(table.rows.map { $0[reach] } == ["4", "2"])
+        // Keys both runs have and that differ; not those only one optimizer has, nor equal ones.
+        #expect(table.columns.contains("optimizer") && table.columns.contains("optimizer.lr"))
+        #expect(!table.columns.contains("optimizer.beta1") && !table.columns.contains("optimizer.momentum"))
+        #expect(!table.columns.contains("seed") && !table.columns.contains("clip"))
+    }
+
+    @Test func numbersAlignRightAndNothingTrailsALine() {
+        let text = TextTable(title: "t", columns: ["name", "loss"], rows: [["a", "0.5"], ["long-name", "12.25"], ["b", "–"]]).render()
+        #expect(text == """
+            t
+            name       loss
+            ─────────  ─────
+            a            0.5
+            long-name  12.25
+            b              –
+            """)
+    }
+}
