@@ -184,7 +184,8 @@ public final class SessionLog {
         }
         let metadata: [(key: String, value: String)] = [
             ("session", "\(id)"), ("started", timestamp(session.startedAt)),
-            ("ended", session.endedAt.map(timestamp) ?? "still running, or killed"), ("rnnlab", session.version),
+            ("ended", session.endedAt.map(timestamp) ?? (id == sessionID ? "running (this session)" : "never: still running, or killed")),
+            ("rnnlab", session.version),
             ("store", session.storePath), ("folder", session.cwd), ("cells", "\(notebookCells.count)"),
         ]
         return NotebookDocument(title: "rnnlab session \(id)", metadata: metadata, cells: notebookCells)
