@@ -12,9 +12,11 @@ enum Effect {
 
 extension Workspace {
     /// Runs one resolved command. Throws without side effects on the files it would write;
-    /// the caller keeps the old workspace when this throws.
-    mutating func execute(_ command: Command, baseDirectory: URL, log: SessionLog?, emit: (OutputEvent) -> Void,
-                          isCancelled: () -> Bool) throws -> Effect {
+    /// the caller keeps the old workspace when this throws. Files read resolve from
+    /// `baseDirectory` (a script's folder), files written from `outputDirectory` (the working
+    /// directory), so a script finds its data beside it and leaves its results where it is run.
+    mutating func execute(_ command: Command, baseDirectory: URL, outputDirectory: URL, log: SessionLog?,
+                          emit: (OutputEvent) -> Void, isCancelled: () -> Bool) throws -> Effect {
         switch command {
         case let .help(topic):
             emit(.text(try Help.text(for: topic)))
@@ -67,21 +69,21 @@ extension Workspace {
             return try train(epochs: epochs, name: name, until: until, earlyStop: earlyStop, log: log, emit: emit,
                              isCancelled: isCancelled)
         case let .dataPlot(sequence, output):
-            try show(try dataFigure(sequence: sequence), output, baseDirectory: baseDirectory, emit: emit)
+            try show(try dataFigure(sequence: sequence), output, in: outputDirectory, emit: emit)
         case let .predictPlot(sequence, output):
-            try show(try predictionFigure(sequence: sequence), output, baseDirectory: baseDirectory, emit: emit)
+            try show(try predictionFigure(sequence: sequence), output, in: outputDirectory, emit: emit)
         case let .plot(metric, names, logY, smoothing, output):
             let all = try knownRuns(log)
             let figure = try Figures.curves(try names.map { try record($0, in: all) }, metric: metric, logY: logY,
                                             smoothing: smoothing)
-            try show(figure, output, baseDirectory: baseDirectory, emit: emit)
+            try show(figure, output, in: outputDirectory, emit: emit)
         case let .exportNotebook(session, path, force):
             guard let log else {
                 throw WorkspaceError("this session has no store, which 'export notebook' needs (rnnlab opens one with --store PATH)")
             }
             let document = try log.notebook(session: session.map(Int64.init) ?? log.sessionID)
             let text = path.hasSuffix(".html") ? document.html() : document.markdown()
-            try FileOutput.write(Data(text.utf8), to: resolve(path, in: baseDirectory), force: force, shownAs: path)
+            try FileOutput.write(Data(text.utf8), to: resolve(path, in: outputDirectory), force: force, shownAs: path)
             emit(.text("wrote \(path) (\(document.cells.count) cells)"))
         case .evaluate:
             emit(.text(try evaluation()))
@@ -105,9 +107,9 @@ extension Workspace {
             let compared = try names.map { try record($0, in: all) }
             emit(.table(Tables.compare(compared)))
             try show(try Figures.curves(compared, metric: .loss, logY: logY, smoothing: 0), output,
-                     baseDirectory: baseDirectory, emit: emit)
+                     in: outputDirectory, emit: emit)
         case let .exportRun(name, path, force):
-            let url = resolve(path, in: baseDirectory)
+            let url = resolve(path, in: outputDirectory)
             let run = try record(name, in: try knownRuns(log))
             try FileOutput.write(Data(MetricsCSV.text(for: run).utf8), to: url, force: force, shownAs: path)
             emit(.text("wrote \(path)"))
@@ -116,14 +118,14 @@ extension Workspace {
             guard let log else {
                 throw WorkspaceError("this session has no store, which that command needs (rnnlab opens one with --store PATH)")
             }
-            try executeStoreCommand(command, log: log, baseDirectory: baseDirectory, emit: emit)
+            try executeStoreCommand(command, log: log, outputDirectory: outputDirectory, emit: emit)
         case .replay:
             break   // the interpreter replays the cells itself, before execution
         case let .weightsExport(path, force):
             guard let model = active?.trainer.currentModel ?? model else {
                 throw WorkspaceError("no model to export: set one with e.g. 'model seed'")
             }
-            let url = resolve(path, in: baseDirectory)
+            let url = resolve(path, in: outputDirectory)
             try FileOutput.write(Data(try model.exportedWeights().encoded()), to: url, force: force, shownAs: path)
             emit(.text("wrote \(path) (\(model.parameterNames.count) tensors)"))
         case let .weightsImport(path):
@@ -148,7 +150,7 @@ extension Workspace {
     }
 
     /// A figure drawn in the terminal, or written as SVG to the command's `to "FILE"`.
-    private func show(_ figure: Figure, _ output: FigureOutput, baseDirectory: URL, emit: (OutputEvent) -> Void) throws {
+    private func show(_ figure: Figure, _ output: FigureOutput, in directory: URL, emit: (OutputEvent) -> Void) throws {
         guard let path = output.path else {
             emit(.figure(figure))
             return
@@ -156,7 +158,7 @@ extension Workspace {
         guard path.hasSuffix(".svg") else {
             throw WorkspaceError("figures are written as SVG: give a file name ending in .svg (found '\(path)')")
         }
-        try FileOutput.write(Data(figure.svg.utf8), to: resolve(path, in: baseDirectory), force: output.force, shownAs: path)
+        try FileOutput.write(Data(figure.svg.utf8), to: resolve(path, in: directory), force: output.force, shownAs: path)
         emit(.figure(figure.written()))
         emit(.text("wrote \(path)"))
     }

@@ -19,8 +19,11 @@ public struct CellOutcome: Sendable, Equatable {
 
 /// Runs cells against one workspace. Not thread-safe: one front end drives it, on one thread.
 public final class Interpreter {
-    /// Where relative paths in cells resolve from (a script's folder, or the working directory).
+    /// Where relative paths of files a cell reads resolve from (a script's folder, or the
+    /// working directory).
     public let baseDirectory: URL
+    /// Where relative paths of files a cell writes resolve from (the working directory).
+    public let outputDirectory: URL
     /// `--set NAME=VALUE`: values that replace the script's `let NAME = …`.
     public let overrides: [String: Value]
     /// The session's record in the store; without one nothing is recorded and the store's
@@ -34,8 +37,9 @@ public final class Interpreter {
     private var includeStack: [URL] = []
 
     public init(baseDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-                overrides: [String: Value] = [:], log: SessionLog? = nil) {
+                outputDirectory: URL? = nil, overrides: [String: Value] = [:], log: SessionLog? = nil) {
         self.baseDirectory = baseDirectory
+        self.outputDirectory = outputDirectory ?? baseDirectory
         self.overrides = overrides
         self.log = log
     }
@@ -261,7 +265,8 @@ public final class Interpreter {
             var copy = interpreter.workspace
             let effect: Effect
             do {
-                effect = try copy.execute(command, baseDirectory: directory, log: interpreter.log, emit: emit,
+                effect = try copy.execute(command, baseDirectory: directory, outputDirectory: interpreter.outputDirectory,
+                                          log: interpreter.log, emit: emit,
                                           isCancelled: isCancelled)
             } catch let error as ScriptError {
                 throw error

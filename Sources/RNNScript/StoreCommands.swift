@@ -8,7 +8,7 @@ import RNNTraining
 /// The commands that read or write the store: checkpoints, `resume`, and the record of
 /// sessions and cells. Each throws before changing anything when it cannot do all it says.
 extension Workspace {
-    mutating func executeStoreCommand(_ command: Command, log: SessionLog, baseDirectory: URL,
+    mutating func executeStoreCommand(_ command: Command, log: SessionLog, outputDirectory: URL,
                                       emit: (OutputEvent) -> Void) throws {
         switch command {
         case let .checkpointSave(name):
@@ -66,7 +66,7 @@ extension Workspace {
             let cells = try recordedCells(of: Int64(session), log: log)
             let meta = try log.checked { try log.store.session(id: Int64(session)) }
             let script = SessionScript.text(of: cells, session: meta)
-            try FileOutput.write(Data(script.text.utf8), to: resolve(path, in: baseDirectory), force: force, shownAs: path)
+            try FileOutput.write(Data(script.text.utf8), to: resolve(path, in: outputDirectory), force: force, shownAs: path)
             emit(.text("wrote \(path) (\(script.cells) cells of session \(session))"))
         default:
             preconditionFailure("\(command) is not a store command")
@@ -188,7 +188,7 @@ enum StoreTables {
             let id = s.session.id ?? 0
             let state = id == current ? "this one" : s.isAlive ? "running (pid \(s.session.pid))"
                 : s.session.endedAt == nil ? "killed" : "ended"
-            return ["\(id)", timestamp(s.session.startedAt), s.session.endedAt.map(timestamp) ?? "–", "\(s.cells)", "\(s.runs)",
+            return ["\(id)", timestamp(s.session.startedAt), s.session.endedAt.map(timestamp) ?? "", "\(s.cells)", "\(s.runs)",
                     state, s.session.cwd]
         })
     }

@@ -31,9 +31,14 @@ struct RNNLab: ParsableCommand {
             With no command, rnnlab reads cells at a numbered prompt when standard input is a \
             terminal, and runs standard input as a script when it is not (rnnlab < FILE.rnn).
 
+            Every cell, its output, every run's metrics and checkpoints are recorded in the \
+            store (--store, else $RNNLAB_STORE, else ./rnnlab.sqlite); 'check' records nothing.
+
             Exit status: 0 success; 1 a script error (the first failing cell stops a batch \
-            unless --keep-going); 2 a usage error or an unreadable script; 130 a batch stopped \
-            by Ctrl-C (the interrupted run is kept, rolled back to its last whole epoch).
+            unless --keep-going); 2 a usage error, an unreadable script or an unusable store \
+            (not SQLite, another application's, a newer rnnlab's, unreadable: left untouched); \
+            130 a batch stopped by Ctrl-C (the interrupted run is kept, rolled back to its last \
+            whole epoch).
             """,
         version: version,
         subcommands: [Run.self, Check.self]
@@ -110,7 +115,10 @@ extension ScriptFileCommand {
 struct Run: ScriptFileCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a script and exit.",
-        discussion: "Relative paths in the script resolve from its folder. FILE '-' reads standard input."
+        discussion: """
+            Files the script reads (data csv, run, weights import) resolve from its folder; files it \
+            writes (figures, exports) from the working directory. FILE '-' reads standard input.
+            """
     )
 
     @ArgumentParser.Argument(help: ArgumentHelp("The script to run.", valueName: "file.rnn"))
@@ -250,7 +258,9 @@ struct Session {
                 throw ExitCode(BatchRunner.ExitStatus.usage)
             }
         }
-        interpreter = Interpreter(baseDirectory: baseDirectory, overrides: script.values, log: log)
+        interpreter = Interpreter(baseDirectory: baseDirectory,
+                                  outputDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true),
+                                  overrides: script.values, log: log)
         console = Console(terminal: .current())
         keepGoing = script.keepGoing
     }

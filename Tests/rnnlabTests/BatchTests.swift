@@ -139,4 +139,24 @@ import Testing
         #expect(runHelp.status == 0)
         #expect(runHelp.stdout.contains("--keep-going"))
     }
+
+    /// A script reads files beside it and writes its results where it is run (SPEC §7).
+    @Test func aScriptReadsBesideItselfAndWritesInTheWorkingDirectory() throws {
+        let work = try Scratch()
+        try FileManager.default.createDirectory(at: work.file("exp"), withIntermediateDirectories: true)
+        try work.write("exp/prices.csv", "price\n" + (1...40).map { "\(100 + $0 % 7)" }.joined(separator: "\n") + "\n")
+        try work.write("exp/s.rnn", """
+            data csv "prices.csv" column=price
+            features deltas window=4
+            model lstm 4 -> dense 2
+            weights export "w.safetensors"
+            data plot to "data.svg"
+            """)
+        let result = try Binary.run(["run", "exp/s.rnn"], in: work.url)
+        #expect(result.status == 0, "\(result.stderr)")
+        for name in ["w.safetensors", "data.svg"] {
+            #expect(FileManager.default.fileExists(atPath: work.file(name).path), "\(name) is not in the working directory")
+            #expect(!FileManager.default.fileExists(atPath: work.file("exp/" + name).path))
+        }
+    }
 }
