@@ -74,12 +74,14 @@ struct Arguments {
         return try Self.integer(value, name: word, in: range, at: place)
     }
 
-    /// Words after the names a command takes (`compare a b log to "f.svg" force`): names are
+    /// Words after the names a command takes (`compare a b log to "f.svg" force`, and the
+    /// `title=` option): names are
     /// every positional until `to`, except the given flag words (a name spelled like a flag is
     /// written in quotes); returns the names, the flags seen and the figure's output.
-    mutating func namesAndFigureOutput(flags: Set<String>) throws(ScriptError) -> (names: [String], flags: Set<String>, output: FigureOutput) {
+    mutating func namesAndFigureOptions(flags: Set<String>) throws(ScriptError) -> (names: [String], flags: Set<String>, output: FigureOptions) {
         var names: [String] = [], seen: Set<String> = []
-        var output = FigureOutput.terminal
+        var output = FigureOptions.terminal
+        output.title = option("title")?.value.description
         while let (value, range) = nextPositional() {
             if case let .word(w) = value, flags.contains(w) {
                 seen.insert(w)
@@ -98,9 +100,9 @@ struct Arguments {
         return (names, seen, output)
     }
 
-    /// `[to "FILE.svg" [force]]` at the end of a command.
-    mutating func figureOutput() throws(ScriptError) -> FigureOutput {
-        let (names, _, output) = try namesAndFigureOutput(flags: [])
+    /// `[title="…"] [to "FILE.svg" [force]]` at the end of a command.
+    mutating func figureOptions() throws(ScriptError) -> FigureOptions {
+        let (names, _, output) = try namesAndFigureOptions(flags: [])
         if let extra = names.first {
             throw ScriptError(.error("unexpected '\(extra)' (expected 'to \"FILE.svg\"' or nothing)", range: call.range))
         }

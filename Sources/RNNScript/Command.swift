@@ -23,15 +23,15 @@ public enum Command: Sendable, Equatable {
     case splitSchedule(splits: [Int], patience: Int, minDelta: Double)
     case lrSchedule(LRPlateau?)
     case train(epochs: Int, name: String?, until: Double?, earlyStop: Int?)
-    case dataPlot(sequence: Int, output: FigureOutput)
+    case dataPlot(sequence: Int, output: FigureOptions)
     case evaluate
     case predict(sequence: Int, last: Int)
-    case predictPlot(sequence: Int, output: FigureOutput)
+    case predictPlot(sequence: Int, output: FigureOptions)
     case reset
     case show(topic: ShowTopic?)
     case runs
-    case compare([String], logY: Bool, output: FigureOutput)
-    case plot(PlottedMetric, runs: [String], logY: Bool, smoothing: Double, output: FigureOutput)
+    case compare([String], logY: Bool, output: FigureOptions)
+    case plot(PlottedMetric, runs: [String], logY: Bool, smoothing: Double, output: FigureOptions)
     case exportNotebook(session: Int?, path: String, force: Bool)
     case exportRun(run: String, path: String, force: Bool)
     case weightsExport(path: String, force: Bool)
@@ -52,12 +52,14 @@ public enum Command: Sendable, Equatable {
     case quit
 }
 
-/// Where a figure goes: the terminal, or an SVG file (`to "FILE.svg"`, replaced only with `force`).
-public struct FigureOutput: Sendable, Equatable {
+/// Where a figure goes — the terminal, or an SVG file (`to "FILE.svg"`, replaced only with
+/// `force`) — and its title (`title="…"`, else one naming what is drawn).
+public struct FigureOptions: Sendable, Equatable {
     public var path: String?
     public var force: Bool
+    public var title: String?
 
-    public static let terminal = FigureOutput(path: nil, force: false)
+    public static let terminal = FigureOptions(path: nil, force: false, title: nil)
 }
 
 public enum ShowTopic: String, Sendable, CaseIterable {

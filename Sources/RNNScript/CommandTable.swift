@@ -58,13 +58,14 @@ enum CommandTable {
         CommandSpec(name: "data",
                     summary: "the article's generator, a CSV series, or a look at the data",
                     usage: ["data sine [sequences=15 length=20000 freq1=0.0002 freq2=0.0002 walk=0.01 noise=0.01 bias=100 decimals=2]",
-                            "data csv \"FILE\" column=NAME|N [key=NAME|N]", "data show", "data plot [sequence=1] [to \"FILE.svg\" [force]]"],
+                            "data csv \"FILE\" column=NAME|N [key=NAME|N]", "data show", "data plot [sequence=1] [title=\"…\"] [to \"FILE.svg\" [force]]"],
                     options: [("sequences", "number of sequences (15)"), ("length", "steps per sequence (20000)"),
                               ("freq1", "first wave's frequency (0.0002)"), ("freq2", "second wave's frequency (0.0002)"),
                               ("walk", "angle random-walk step (0.01)"), ("noise", "Gaussian noise std (0.01)"),
                               ("bias", "level of the series (100)"), ("decimals", "rounding (2)"),
                               ("column", "CSV column by header name or 1-based index"),
-                              ("key", "CSV column splitting rows into sequences")],
+                              ("key", "CSV column splitting rows into sequences"),
+                              ("sequence", "data plot: which sequence, from 1"), ("title", "data plot: the figure's title")],
                     example: "data sine sequences=15 length=2000") { call, env in
             var a = try Arguments(call, in: env)
             switch try a.choice("data source", ["sine", "csv", "show", "plot"]) {
@@ -94,7 +95,7 @@ enum CommandTable {
                 return .dataShow
             default:
                 let sequence = try a.integer("sequence", default: 1, in: 1...Int.max)
-                let output = try a.figureOutput()
+                let output = try a.figureOptions()
                 try a.finish()
                 return .dataPlot(sequence: sequence, output: output)
             }
@@ -277,13 +278,14 @@ enum CommandTable {
             return .evaluate
         },
         CommandSpec(name: "predict", summary: "outputs against targets for one sequence, as a table or a plot",
-                    usage: ["predict [sequence=1] [last=10]", "predict [sequence=1] plot [to \"FILE.svg\" [force]]"],
-                    options: [("sequence", "which sequence, from 1"), ("last", "how many final steps to list (10)")],
+                    usage: ["predict [sequence=1] [last=10]", "predict [sequence=1] plot [title=\"…\"] [to \"FILE.svg\" [force]]"],
+                    options: [("sequence", "which sequence, from 1"), ("last", "how many final steps to list (10)"),
+                              ("title", "with plot: the figure's title")],
                     example: "predict sequence=1 last=5") { call, env in
             var a = try Arguments(call, in: env)
             let sequence = try a.integer("sequence", default: 1, in: 1...Int.max)
             if a.flag("plot") {
-                let output = try a.figureOutput()
+                let output = try a.figureOptions()
                 try a.finish()
                 return .predictPlot(sequence: sequence, output: output)
             }
@@ -314,22 +316,24 @@ enum CommandTable {
             return .runs
         },
         CommandSpec(name: "compare", summary: "runs side by side: a table and their loss curves overlaid",
-                    usage: ["compare RUN… [log] [to \"FILE.svg\" [force]]"], options: [],
+                    usage: ["compare RUN… [log] [title=\"…\"] [to \"FILE.svg\" [force]]"],
+                    options: [("title", "the figure's title (names the runs by default)")],
                     example: "compare opt-sgd opt-adam log") { call, env in
             var a = try Arguments(call, in: env)
-            let (names, flags, output) = try a.namesAndFigureOutput(flags: ["log"])
+            let (names, flags, output) = try a.namesAndFigureOptions(flags: ["log"])
             guard !names.isEmpty else { throw ScriptError(.error("compare needs one or more run names", range: call.range)) }
             try a.finish()
             return .compare(names, logY: flags.contains("log"), output: output)
         },
         CommandSpec(name: "plot", summary: "per-epoch curves of runs, in the terminal or as an SVG file",
-                    usage: ["plot loss|val_loss|grad RUN… [log] [smooth=0.6] [to \"FILE.svg\" [force]]"],
-                    options: [("smooth", "TensorBoard's debiased EMA weight, 0 ≤ w < 1 (0: none)")],
+                    usage: ["plot loss|val_loss|grad RUN… [log] [smooth=0.6] [title=\"…\"] [to \"FILE.svg\" [force]]"],
+                    options: [("smooth", "TensorBoard's debiased EMA weight, 0 ≤ w < 1 (0: none)"),
+                              ("title", "the figure's title (names the runs by default)")],
                     example: "plot loss opt-sgd opt-adam log smooth=0.6") { call, env in
             var a = try Arguments(call, in: env)
             let metric = PlottedMetric(rawValue: try a.choice("what to plot", PlottedMetric.allCases.map(\.rawValue)))!
             let smoothing = try a.number("smooth", default: 0, where: { $0 >= 0 && $0 < 1 }, expected: "0 ≤ smooth < 1")
-            let (names, flags, output) = try a.namesAndFigureOutput(flags: ["log"])
+            let (names, flags, output) = try a.namesAndFigureOptions(flags: ["log"])
             guard !names.isEmpty else {
                 throw ScriptError(.error("plot \(metric.rawValue) needs one or more run names ('runs' lists them)", range: call.range))
             }

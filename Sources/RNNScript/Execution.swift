@@ -150,7 +150,9 @@ extension Workspace {
     }
 
     /// A figure drawn in the terminal, or written as SVG to the command's `to "FILE"`.
-    private func show(_ figure: Figure, _ output: FigureOutput, in directory: URL, emit: (OutputEvent) -> Void) throws {
+    private func show(_ figure: Figure, _ output: FigureOptions, in directory: URL, emit: (OutputEvent) -> Void) throws {
+        var figure = figure
+        if let title = output.title { figure.title = title }
         guard let path = output.path else {
             emit(.figure(figure))
             return
