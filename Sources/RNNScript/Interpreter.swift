@@ -289,12 +289,7 @@ public final class Interpreter {
             }
             let cells: [CellRecord]
             do {
-                cells = try log.checked {
-                    guard try log.store.session(id: Int64(session)) != nil else {
-                        throw WorkspaceError("the store has no session \(session); 'sessions' lists them")
-                    }
-                    return try log.store.cells(sessionID: Int64(session))
-                }
+                cells = try log.recordedSession(Int64(session)).cells
             } catch {
                 throw ScriptError(.error("\(error)", range: call.range))
             }

@@ -152,16 +152,24 @@ public final class SessionLog {
         try? store.csvBytes(hash: hash)
     }
 
+    /// A session and its cells, in order; an unknown session is an error that says where to look.
+    func recordedSession(_ id: Int64) throws -> (session: SessionRecord, cells: [CellRecord]) {
+        try checked {
+            guard let session = try store.session(id: id) else {
+                throw WorkspaceError("the store has no session \(id); 'sessions' lists them")
+            }
+            return (session, try store.cells(sessionID: id))
+        }
+    }
+
     // MARK: Notebook
 
     /// A recorded session as a notebook: its cells (without the one running now), their
     /// output, and their figures — SVGs the cell drew, and each run it trained as its loss
     /// curve up to the epoch that cell reached.
     func notebook(session id: Int64) throws -> NotebookDocument {
-        guard let session = try checked({ try store.session(id: id) }) else {
-            throw WorkspaceError("the store has no session \(id); 'sessions' lists them")
-        }
-        let cells = try checked { try store.cells(sessionID: id) }.filter { $0.id != currentCellID }
+        let (session, recorded) = try recordedSession(id)
+        let cells = recorded.filter { $0.id != currentCellID }
         let runs = try self.runs()
         let notebookCells = try cells.map { cell in
             let figures = try checked { try store.attachments(cellID: cell.id!) }.compactMap { attachment -> String? in

@@ -50,7 +50,7 @@ extension Workspace {
             emit(.table(StoreTables.sessions(try log.checked { try log.store.sessionSummaries() }, current: log.sessionID)))
         case let .history(session, last):
             let id = session.map(Int64.init) ?? log.sessionID
-            let cells = try recordedCells(of: id, log: log).filter { $0.id != log.currentCellID }
+            let cells = try log.recordedSession(id).cells.filter { $0.id != log.currentCellID }
             guard !cells.isEmpty else {
                 emit(.text("session \(id) has no cells yet"))
                 return
@@ -58,18 +58,17 @@ extension Workspace {
             emit(.text(StoreTables.history(last.map { Array(cells.suffix($0)) } ?? cells)))
         case let .cell(number, session):
             let id = session.map(Int64.init) ?? log.sessionID
-            guard let cell = try recordedCells(of: id, log: log).first(where: { $0.number == number }) else {
+            guard let cell = try log.recordedSession(id).cells.first(where: { $0.number == number }) else {
                 throw WorkspaceError("session \(id) has no cell \(number); 'history\(session.map { " session \($0)" } ?? "")' lists them")
             }
             emit(.text(StoreTables.cell(cell)))
         case let .exportSession(session, path, force):
-            let cells = try recordedCells(of: Int64(session), log: log)
-            let meta = try log.checked { try log.store.session(id: Int64(session)) }
+            let (meta, cells) = try log.recordedSession(Int64(session))
             let script = SessionScript.text(of: cells, session: meta)
             try FileOutput.write(Data(script.text.utf8), to: resolve(path, in: outputDirectory), force: force, shownAs: path)
             emit(.text("wrote \(path) (\(script.cells) cells of session \(session))"))
         default:
-            preconditionFailure("\(command) is not a store command")
+            throw WorkspaceError("'\(command)' is not one of the store's commands")  // not reached: the caller picks them
         }
     }
 
@@ -124,13 +123,6 @@ extension Workspace {
             return try Series.csv(bytes: [UInt8](bytes), fileName: source.path, column: source.column, key: source.key)
         }
     }
-
-    private func recordedCells(of session: Int64, log: SessionLog) throws -> [CellRecord] {
-        guard try log.checked({ try log.store.session(id: session) }) != nil else {
-            throw WorkspaceError("the store has no session \(session); 'sessions' lists them")
-        }
-        return try log.checked { try log.store.cells(sessionID: session) }
-    }
 }
 
 /// Which recorded cells a replay or an exported script repeats: the successful ones, minus
@@ -153,10 +145,9 @@ enum SessionScript {
     }
 
     /// A runnable script of a session's repeatable cells, with where they came from.
-    static func text(of cells: [CellRecord], session: SessionRecord?) -> (text: String, cells: Int) {
+    static func text(of cells: [CellRecord], session: SessionRecord) -> (text: String, cells: Int) {
         let kept = cells.filter(isRepeatable)
-        var lines = ["# rnnlab session \(session?.id.map(String.init) ?? "?"), started \(session.map { timestamp($0.startedAt) } ?? "?")"
-                     + " in \(session?.cwd ?? "?")",
+        var lines = ["# rnnlab session \(session.id ?? 0), started \(timestamp(session.startedAt)) in \(session.cwd)",
                      "# \(kept.count) of its \(cells.count) cells: the successful ones, without store-only commands"]
         for cell in kept {
             lines.append("")
