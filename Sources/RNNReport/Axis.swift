@@ -42,9 +42,12 @@ public struct Axis: Sendable, Equatable {
 
     /// A linear axis covering `lower…upper` (in either order) with at most `maxTicks` ticks.
     ///
-    /// - Parameter roundEnds: always widen the domain to ticks at both ends, which keeps
-    ///   ticks evenly spread over a plot only a few rows high.
-    public static func linear(covering lower: Double, _ upper: Double, maxTicks: Int, roundEnds: Bool = false) -> Axis {
+    /// - Parameters:
+    ///   - roundEnds: always widen the domain to ticks at both ends, which keeps ticks evenly
+    ///     spread over a plot only a few rows high.
+    ///   - integers: ticks at whole numbers only (an axis of epochs has no epoch 1.5).
+    public static func linear(covering lower: Double, _ upper: Double, maxTicks: Int, roundEnds: Bool = false,
+                              integers: Bool = false) -> Axis {
         guard lower.isFinite, upper.isFinite else { return linear(covering: 0, 1, maxTicks: maxTicks) }
         var lo = min(lower, upper)
         var hi = max(lower, upper)
@@ -57,7 +60,11 @@ public struct Axis: Sendable, Equatable {
                                                                upper: hi.isFinite ? hi : .greatestFiniteMagnitude) }
         }
         let count = max(2, maxTicks)
-        let steps = niceSteps(span: hi / 2 - lo / 2, maxTicks: count)
+        var steps = niceSteps(span: hi / 2 - lo / 2, maxTicks: count)
+        if integers {
+            steps = steps.filter { $0 >= 1 }
+            if steps.isEmpty { steps = [1, 2, 5, 10] }
+        }
         // Round ends when they cost little space; otherwise the data's range with a 5% margin
         // and the ticks inside it (-0.05…1.02 would otherwise become -1…2 with four ticks).
         if let loose = looseLinear(lo, hi, steps: steps, maxTicks: count),

@@ -16,6 +16,8 @@ struct PlotData {
     let lines: [Line]
     let xRange: ClosedRange<Double>?
     let yRange: ClosedRange<Double>?
+    /// Every x is a whole number (epochs, steps): the x axis then ticks whole numbers only.
+    let integralX: Bool
     /// Short sentences for the reader: skipped values, smoothing.
     let notes: [String]
 
@@ -45,6 +47,7 @@ struct PlotData {
         let markerXs = lines.flatMap { $0.markers.map(\.x) }
         let xs = points.map(\.x) + (points.isEmpty ? [] : markerXs)
         xRange = xs.min().flatMap { low in xs.max().map { low...$0 } }
+        integralX = xs.allSatisfy { $0 == $0.rounded() }
         yRange = points.map(\.y).min().flatMap { low in points.map(\.y).max().map { low...$0 } }
 
         var notes: [String] = []

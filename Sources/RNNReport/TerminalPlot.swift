@@ -20,7 +20,7 @@ public enum TerminalPlot {
             let title = options.title.map { [TextWidth.truncated(TextWidth.singleLine($0), to: width)] } ?? []
             return (title + ["no data to plot"] + notes(data, width: width)).joined(separator: "\n")
         }
-        let layout = Layout(xRange: xRange, yRange: yRange, options: options)
+        let layout = Layout(xRange: xRange, yRange: yRange, integralX: data.integralX, options: options)
 
         var lines: [String] = []
         if let title = options.title { lines.append(layout.centered(TextWidth.singleLine(title))) }

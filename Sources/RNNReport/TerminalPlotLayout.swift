@@ -17,7 +17,7 @@ extension TerminalPlot {
         var dotColumns: Int { plotWidth * dotsPerColumn }
         var dotRows: Int { height * dotsPerRow }
 
-        init(xRange: ClosedRange<Double>, yRange: ClosedRange<Double>, options: TerminalPlotOptions) {
+        init(xRange: ClosedRange<Double>, yRange: ClosedRange<Double>, integralX: Bool, options: TerminalPlotOptions) {
             width = options.width
             height = min(max(options.height, 3), 200)
             dotsPerColumn = options.color ? 2 : 1
@@ -39,12 +39,12 @@ extension TerminalPlot {
 
             // As many x ticks as fit with two spaces between labels.
             var maxTicks = min(10, max(2, plotWidth / 7))
-            var axis = Axis.linear(covering: xRange.lowerBound, xRange.upperBound, maxTicks: maxTicks)
+            var axis = Axis.linear(covering: xRange.lowerBound, xRange.upperBound, maxTicks: maxTicks, integers: integralX)
             while maxTicks > 2 {
                 let longest = axis.labels.map(TextWidth.columns).max() ?? 1
                 if (longest + 2) * axis.ticks.count <= plotWidth { break }
                 maxTicks -= 1
-                axis = Axis.linear(covering: xRange.lowerBound, xRange.upperBound, maxTicks: maxTicks)
+                axis = Axis.linear(covering: xRange.lowerBound, xRange.upperBound, maxTicks: maxTicks, integers: integralX)
             }
             xAxis = axis
         }

@@ -62,13 +62,14 @@ extension Workspace {
                                                     remaining: remaining)))
                 case let .epochFinished(metrics):
                     epochSeconds.append(metrics.seconds)
-                    emit(.epoch(EpochLine(runName: runName, metrics: metrics, lastEpoch: lastEpoch)))
+                    // Committed before it is printed: an epoch the user has seen is in the store.
                     if let log, let storeID, unrecorded == nil {
                         do { try log.appendEpoch(runID: storeID, metrics) } catch {
                             unrecorded = "\(error)"
                             emit(.text("warning: epoch \(metrics.epoch) and the rest of this train are not recorded: \(error)"))
                         }
                     }
+                    emit(.epoch(EpochLine(runName: runName, metrics: metrics, lastEpoch: lastEpoch)))
                 case let .splitsChanged(epoch, from, to):
                     emit(.text("splits \(from) → \(to) after epoch \(epoch)"))
                 case let .learningRateChanged(epoch, from, to):

@@ -110,3 +110,23 @@ import Testing
         #expect(TickLabel.shortest(value) == expected)
     }
 }
+
+@Suite struct IntegerAxisTests {
+    /// Two or three epochs are ticked 1, 2, 3 — never 1.5.
+    @Test func anAxisOfEpochsHasWholeTicks() {
+        for upper in [2.0, 3.0, 7.0, 150.0] {
+            let axis = Axis.linear(covering: 1, upper, maxTicks: 10, integers: true)
+            #expect(axis.ticks.allSatisfy { $0 == $0.rounded() }, "1…\(upper): \(axis.ticks)")
+            #expect(axis.ticks.count >= 2)
+        }
+        #expect(Axis.linear(covering: 1, 2, maxTicks: 10).ticks.contains { $0 != $0.rounded() },
+                "without integers the same range gets fractional ticks")
+    }
+
+    @Test func plotsOfWholeXUseWholeTicks() {
+        let text = TerminalPlot.render([PlotSeries(name: "a", values: [0.5, 0.3])], options: TerminalPlotOptions(width: 60))
+        #expect(!text.contains("1.5"))
+        let svg = SVGFigure.render([PlotSeries(name: "a", values: [0.5, 0.3, 0.2])])
+        #expect(!svg.contains(">1.5<") && !svg.contains(">2.5<"))
+    }
+}
