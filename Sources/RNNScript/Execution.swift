@@ -1,6 +1,7 @@
 import Foundation
 import RNNData
 import RNNEngine
+import RNNReport
 import RNNTraining
 
 /// What a command asks of the statement runner after it ran.
@@ -101,11 +102,11 @@ extension Workspace {
                 emit(.text("no runs yet: 'train epochs=N' starts one"))
                 break
             }
-            emit(.table(Tables.runs(all)))
+            emit(.table(RunTables.runs(all.map(\.overview))))
         case let .compare(names, logY, output):
             let all = try knownRuns(log)
             let compared = try names.map { try record($0, in: all) }
-            emit(.table(Tables.compare(compared)))
+            emit(.table(RunTables.compare(compared.map(\.overview))))
             try show(try Figures.curves(compared, metric: .loss, logY: logY, smoothing: 0), output,
                      in: outputDirectory, emit: emit)
         case let .exportRun(name, path, force):

@@ -115,13 +115,16 @@ extension OutputEvent {
     /// A structured payload kept beside the text (for the notebook export): tables and the
     /// runs a cell trained.
     var attachment: (kind: String, payload: Data)? {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        func json(_ value: some Encodable) -> Data? {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            return try? encoder.encode(value)
+        }
         switch self {
-        case let .table(table): return (try? encoder.encode(table)).map { ("table", $0) }
-        case let .runEnded(summary): return (try? encoder.encode(summary)).map { ("run", $0) }
+        case let .table(table): return json(table).map { ("table", $0) }
+        case let .runEnded(summary): return json(summary).map { ("run", $0) }
         case let .figure(figure): return ("svg", Data(figure.svg.utf8))
-        default: return nil
+        case .progress, .epoch, .text, .diagnostic: return nil
         }
     }
 }

@@ -6,14 +6,6 @@ import RNNTraining
 
 /// Tables and text the commands show.
 enum Tables {
-    static func runs(_ runs: [RunHistory]) -> TextTable {
-        RunTables.runs(runs.map(\.overview))
-    }
-
-    static func compare(_ runs: [RunHistory]) -> TextTable {
-        RunTables.compare(runs.map(\.overview))
-    }
-
     /// A Keras-style summary: layer, output shape, parameters, totals.
     static func summary(_ s: ModelSummary) -> TextTable {
         let rows = s.rows.map { row in

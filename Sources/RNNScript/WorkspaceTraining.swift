@@ -92,7 +92,7 @@ extension Workspace {
         switch result.status {
         case .finished:
             message = "run '\(runName)': \(done) epochs"
-            if let loss = result.epochs.last?.loss ?? runs[index].finalLoss { message += ", loss \(format(loss, 6))" }
+            if let loss = runs[index].finalLoss { message += ", loss \(format(loss, 6))" }
             if let best = trainer.state.bestLoss, let epoch = trainer.state.bestEpoch {
                 message += " (best \(format(best, 6)) at epoch \(epoch))"
             }

@@ -62,12 +62,10 @@ public final class Store: Sendable {
             // migrated the file since `validate` looked.
             let unknown = try pool.read { db in try unknownMigrations(db) }
             if !unknown.isEmpty { throw StoreError.newerSchema(path: path, unknownMigrations: unknown) }
-            // Another rnnlab may have migrated it since too: its migration was one transaction,
-            // and a failed one of ours is rolled back whole, so trying again finds it applied.
             try Migrations.migrator.migrate(pool)
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {
-            try? pool.close()
-            throw .busy(path: path)
+        } catch where (try? pool.read { db in try Migrations.migrator.hasCompletedMigrations(db) }) == true {
+            // Another rnnlab starting on the same new file migrated it between our look and our
+            // write ("table already exists"): ours was rolled back whole, and theirs is complete.
         } catch {
             try? pool.close()
             throw failure(error, path: path, opening: true)
