@@ -1,4 +1,5 @@
 import RNNScript
+import RNNSession
 
 /// Runs a script without a terminal conversation: a file (`rnnlab run`), `-c` text, or
 /// standard input. SPEC §5's exit statuses come from here.

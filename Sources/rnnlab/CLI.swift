@@ -7,6 +7,7 @@ import Darwin
 import Foundation
 import RNNEngine
 import RNNScript
+import RNNSession
 import RNNStore
 
 /// `rnnlab`: the REPL when standard input is a terminal, else a batch run of standard input;

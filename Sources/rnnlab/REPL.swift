@@ -1,4 +1,5 @@
 import RNNScript
+import RNNSession
 
 /// The interactive loop: numbered prompts, cells that may span lines, Ctrl-C and Ctrl-D.
 ///

@@ -4,7 +4,9 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import RNNReport
 import RNNScript
+import RNNSession
 import RNNTraining
 
 /// What the standard streams are connected to, and so what may be drawn on them.
@@ -52,17 +54,7 @@ struct Terminal: Sendable, Equatable {
     }
 }
 
-/// ANSI escape sequences, all in one place.
-enum ANSI {
-    static let reset = "\u{1B}[0m"
-    static let bold = "\u{1B}[1m"
-    static let dim = "\u{1B}[2m"
-    static let red = "\u{1B}[31m"
-    static let green = "\u{1B}[32m"
-    static let yellow = "\u{1B}[33m"
-    /// Erases from the cursor to the end of the line.
-    static let clearToEndOfLine = "\u{1B}[K"
-
+extension ANSI {
     /// `text` in `style` when `enabled`, else `text` alone.
     static func styled(_ text: String, _ style: String, enabled: Bool) -> String {
         enabled ? style + text + reset : text
