@@ -96,6 +96,6 @@ public enum RunTables {
 
     /// Six decimals, as the epoch lines print losses.
     static func loss(_ value: Double) -> String {
-        value.isFinite ? String(format: "%.6f", value) : "\(value)"
+        NumberText.fixed(value, 6)
     }
 }

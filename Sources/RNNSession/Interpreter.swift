@@ -166,6 +166,31 @@ public final class Interpreter {
         return Array(Set(candidates.filter { $0.hasPrefix(current) && $0 != current })).sorted()
     }
 
+    /// The `--set` names a script never binds with `let` (in its blocks, or in the scripts it
+    /// `run`s by a written-out name), each with the closest name it does bind: a `--set` that
+    /// nothing reads is refused rather than silently ignored.
+    public static func unboundOverrides(_ names: [String], in source: String, file: String,
+                                        baseDirectory: URL) -> [(name: String, suggestion: String?)] {
+        var bound: Set<String> = []
+        var visited: Set<URL> = []
+        func collect(_ statements: [Statement], in directory: URL) {
+            for statement in statements {
+                switch statement {
+                case let .letBinding(binding): bound.insert(binding.name.name)
+                case let .forLoop(loop): collect(loop.body.statements, in: directory)
+                case let .repeatLoop(loop): collect(loop.body.statements, in: directory)
+                case let .command(call):
+                    guard case let .flow(.include(path))? = try? CommandTable.resolve(call, in: Environment()) else { continue }
+                    let url = resolve(path, in: directory)
+                    guard visited.insert(url).inserted, let text = try? String(contentsOf: url, encoding: .utf8) else { continue }
+                    collect(Parser.parse(text, file: url.path).script.statements, in: url.deletingLastPathComponent())
+                }
+            }
+        }
+        collect(Parser.parse(source, file: file).script.statements, in: baseDirectory)
+        return names.filter { !bound.contains($0) }.map { ($0, Suggestion.closest(to: $0, among: Array(bound))) }
+    }
+
     /// Whether `text` is an unfinished cell (open block, trailing `\`): the REPL asks for more.
     public static func needsMoreInput(_ text: String) -> Bool {
         Parser.needsMoreInput(text)

@@ -66,10 +66,10 @@ public struct EpochLine: Sendable, Equatable {
     /// (plus `val 0.004300` after the loss when validating).
     public var plainText: String {
         let m = metrics
-        var parts = ["epoch \(m.epoch)/\(lastEpoch)", "loss \(format(m.loss, 6))"]
-        if let v = m.validationLoss { parts.append("val \(format(v, 6))") }
+        var parts = ["epoch \(m.epoch)/\(lastEpoch)", "loss \(NumberText.fixed(m.loss, 6))"]
+        if let v = m.validationLoss { parts.append("val \(NumberText.fixed(v, 6))") }
         parts += ["splits \(m.splits)", "lr \(m.learningRate)",
-                  "grad \(format(m.gradNormMean, 2))/\(format(m.gradNormMax, 2))", "\(format(m.seconds, 2))s"]
+                  "grad \(NumberText.fixed(m.gradNormMean, 2))/\(NumberText.fixed(m.gradNormMax, 2))", "\(NumberText.fixed(m.seconds, 2))s"]
         return parts.joined(separator: "  ")
     }
 }
@@ -93,10 +93,6 @@ public struct RunSummary: Sendable, Equatable, Codable {
     }
 }
 
-/// Numbers as rnnlab prints them (one definition, `NumberText.fixed`).
-func format(_ value: Double, _ digits: Int) -> String {
-    NumberText.fixed(value, digits)
-}
 
 extension OutputEvent {
     /// The event as the store records it in the cell's output: plain text, no colour; nil

@@ -1,6 +1,7 @@
 import Foundation
 import RNNData
 import RNNEngine
+import RNNReport
 import RNNScript
 import RNNStore
 import RNNTraining
@@ -89,10 +90,10 @@ enum RunController {
         switch result.status {
         case .finished:
             message = "run '\(run.name)': \(Plural.count(done, "epoch"))"
-            if let loss = w.runs[index].finalLoss { message += ", loss \(format(loss, 6))" }
+            if let loss = w.runs[index].finalLoss { message += ", loss \(NumberText.fixed(loss, 6))" }
             if let best = run.trainer.state.bestLoss, let epoch = run.trainer.state.bestEpoch {
                 let which = w.settings.validation == nil ? "training" : "validation"
-                message += " (best \(which) loss \(format(best, 6)) at epoch \(epoch))"
+                message += " (best \(which) loss \(NumberText.fixed(best, 6)) at epoch \(epoch))"
             }
             switch result.stopReason {
             case .epochsDone: break

@@ -14,7 +14,7 @@ func timestamp(_ date: Date) -> String {
 enum StoreTables {
     static func checkpoints(_ list: [CheckpointInfo]) -> TextTable {
         TextTable(columns: ["checkpoint", "run", "epoch", "loss", "created", "model"], rows: list.map { c in
-            [c.name, c.runName, "\(c.epoch)", c.loss.map { format($0, 6) } ?? "–", timestamp(c.createdAt), c.modelSpec]
+            [c.name, c.runName, "\(c.epoch)", c.loss.map { NumberText.fixed($0, 6) } ?? "–", timestamp(c.createdAt), c.modelSpec]
         })
     }
 
@@ -41,7 +41,7 @@ enum StoreTables {
     }
 
     static func cell(_ cell: CellRecord) -> String {
-        var text = "In [\(cell.number)]  (\(cell.status.rawValue), \(timestamp(cell.startedAt)), \(format(cell.duration, 2))s)\n"
+        var text = "In [\(cell.number)]  (\(cell.status.rawValue), \(timestamp(cell.startedAt)), \(NumberText.fixed(cell.duration, 2))s)\n"
         text += cell.source.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
         if !cell.output.isEmpty {
             text += "\nOut [\(cell.number)]\n" + cell.output

@@ -134,7 +134,7 @@ struct EventRenderer: Sendable {
     /// summary line it is replaced by, plus the chunk and the time left for this `train`.
     static func progressText(_ p: TrainingProgress) -> String {
         var parts = ["epoch \(p.epoch)/\(p.lastEpoch)", "chunk \(p.chunk)/\(p.chunks)"]
-        if let loss = p.runningLoss { parts.append("loss \(fixed(loss, digits: 6))") }
+        if let loss = p.runningLoss { parts.append("loss \(NumberText.fixed(loss, 6))") }
         parts.append("splits \(p.splits)")
         if let remaining = p.remaining, let eta = duration(remaining) { parts.append("ETA \(eta)") }
         return parts.joined(separator: "  ")
@@ -165,11 +165,6 @@ struct EventRenderer: Sendable {
         if h > 0 { return "\(h)h" + String(format: "%02dm", m) }
         if m > 0 { return "\(m)m" + String(format: "%02ds", s) }
         return "\(s)s"
-    }
-
-    /// `value` with `digits` decimals (`nan`, `inf` as Swift prints them).
-    static func fixed(_ value: Double, digits: Int) -> String {
-        value.isFinite ? String(format: "%.\(digits)f", value) : "\(value)"
     }
 
     /// `text` ending in exactly the newline it had, or one added.

@@ -22,7 +22,7 @@ public enum TrainingCommands {
                 throw ScriptError(.error("train needs epochs=N, e.g. 'train epochs=10'", range: call.range))
             }
             if let name = options.name, !RunName.isValid(name) {
-                throw ScriptError(.error("a run name must be non-empty and without '@' or '/' (found '\(name)')", range: call.range))
+                throw ScriptError(.error("a run name must be non-empty and without '@' (found '\(name)')", range: call.range))
             }
             try a.finish()
             return .command(.training(.train(options)))
@@ -50,9 +50,9 @@ public enum TrainingCommands {
     ]
 }
 
-/// Run names: typeable words; `@` separates a checkpoint's tag and `/` a session's number.
+/// Run names: `@` separates a checkpoint's tag (`run@best`), so a name cannot hold it.
 public enum RunName {
     public static func isValid(_ name: String) -> Bool {
-        !name.isEmpty && !name.contains("@") && !name.contains("/")
+        !name.isEmpty && !name.contains("@")
     }
 }

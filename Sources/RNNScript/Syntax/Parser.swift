@@ -27,6 +27,8 @@
 /// on, so one run reports the errors of every line; a block met while skipping is still parsed
 /// for its own errors. Only statements without errors are in the returned script, and any error
 /// means the script must not run.
+///
+/// (Over 400 lines on purpose: one grammar, whose rules call each other, reads best whole.)
 public struct Parser: Sendable, Equatable {
     /// Bounds against hostile input.
     public struct Limits: Sendable, Equatable {

@@ -45,8 +45,8 @@ enum DataExecutor {
         let lengths = Set(series.lengths)
         let shape = lengths.count == 1 ? "\(series.count) × \(series.longest) steps"
             : "\(series.count) sequences of \(series.lengths.min()!)–\(series.longest) steps"
-        return "data: \(spec.text)\n  \(shape); values \(format(values.min() ?? 0, 4))…\(format(values.max() ?? 0, 4)), "
-            + "mean \(format(mean, 4))"
+        return "data: \(spec.text)\n  \(shape); values \(NumberText.fixed(values.min() ?? 0, 4))…\(NumberText.fixed(values.max() ?? 0, 4)), "
+            + "mean \(NumberText.fixed(mean, 4))"
     }
 
     /// `data plot`: one sequence of the series.

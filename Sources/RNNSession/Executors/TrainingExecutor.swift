@@ -35,8 +35,8 @@ enum TrainingExecutor {
     static func evaluation(_ w: Workspace) throws -> String {
         let trainer = try evaluationTrainer(w)
         let loss = try trainer.loss(over: trainer.data.trainMask)
-        var text = "loss \(loss.map { format($0, 6) } ?? "–")"
-        if let mask = trainer.data.validationMask { text += "  val \(try trainer.loss(over: mask).map { format($0, 6) } ?? "–")" }
+        var text = "loss \(loss.map { NumberText.fixed($0, 6) } ?? "–")"
+        if let mask = trainer.data.validationMask { text += "  val \(try trainer.loss(over: mask).map { NumberText.fixed($0, 6) } ?? "–")" }
         return text
     }
 
@@ -71,7 +71,7 @@ enum TrainingExecutor {
     static func prediction(sequence: Int, last: Int, _ w: Workspace) throws -> TextTable {
         let p = try predicted(sequence: sequence, w)
         let rows = zip(p.steps, zip(p.targets, p.outputs)).suffix(last).map { step, values in
-            ["\(step)"] + values.0.map { format($0, 5) } + values.1.map { format($0, 5) }
+            ["\(step)"] + values.0.map { NumberText.fixed($0, 5) } + values.1.map { NumberText.fixed($0, 5) }
         }
         return TextTable(title: "sequence \(sequence), last \(rows.count) steps",
                          columns: ["step"] + p.names.map { "target \($0)" } + p.names.map { "output \($0)" }, rows: rows)
