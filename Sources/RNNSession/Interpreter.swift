@@ -214,11 +214,18 @@ public final class Interpreter {
         mutating func run(_ statements: [Statement]) -> CellOutcome {
             var failed = false
             for statement in statements {
+                // Ctrl-C (or SIGTERM) stops a script between statements, not only inside `train`.
+                if !dryRun, isCancelled() { return interrupted() }
                 let outcome = run(statement)
                 if dryRun { failed = failed || outcome.status != .ok; continue }
                 if outcome.status != .ok || outcome.quit { return outcome }
             }
             return CellOutcome(status: failed ? .error : .ok)
+        }
+
+        private func interrupted() -> CellOutcome {
+            emit(.text("interrupted"))
+            return CellOutcome(status: .interrupted)
         }
 
         private func fail(_ diagnostic: Diagnostic) -> CellOutcome {
@@ -243,6 +250,7 @@ public final class Interpreter {
                     let saved = interpreter.environment.variables[loop.variable.name]
                     defer { interpreter.environment.variables[loop.variable.name] = saved }
                     for value in values {
+                        if !dryRun, isCancelled() { return interrupted() }
                         interpreter.environment.variables[loop.variable.name] = value
                         let outcome = run(loop.body.statements)
                         if outcome.status != .ok || outcome.quit { return outcome }
@@ -251,6 +259,7 @@ public final class Interpreter {
                     let count = try interpreter.environment.evaluate(loop.count)
                     let n = try Arguments.integer(count, name: "repeat count", in: 0...1_000_000, at: loop.count.range)
                     for _ in 0..<(dryRun ? min(n, 1) : n) {
+                        if !dryRun, isCancelled() { return interrupted() }
                         let outcome = run(loop.body.statements)
                         if outcome.status != .ok || outcome.quit { return outcome }
                     }

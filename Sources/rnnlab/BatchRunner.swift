@@ -36,6 +36,7 @@ struct BatchRunner {
             let outcome = interpreter.run(cell.source, file: cell.file, cells: .eachStatement, keepGoing: keepGoing,
                                           emit: console.emit, isCancelled: { Signals.isInterrupted })
             console.finish()
+            if let signal = Signals.termination { return 128 + signal }
             if outcome.status == .interrupted || Signals.isInterrupted { return ExitStatus.interrupted }
             if outcome.status == .error {
                 failed = true

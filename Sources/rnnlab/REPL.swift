@@ -28,7 +28,9 @@ struct REPL {
             let number = interpreter.nextCellNumber
             let prompt = pending.isEmpty ? "[\(number)]> " : Self.continuationPrompt
             let cell: String
-            switch editor.readLine(prompt: prompt) {
+            let input = editor.readLine(prompt: prompt)
+            if let signal = Signals.termination { return 128 + signal }
+            switch input {
             case .interrupted:
                 pending.removeAll()
                 continue
@@ -50,6 +52,8 @@ struct REPL {
                                           isCancelled: { Signals.isInterrupted })
             console.finish()
             if outcome.quit { return 0 }
+            // SIGHUP (the terminal closed) or SIGTERM: the cell rolled back; the store closes.
+            if let signal = Signals.termination { return 128 + signal }
         }
     }
 }
