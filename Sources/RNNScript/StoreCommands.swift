@@ -170,7 +170,7 @@ func timestamp(_ date: Date) -> String {
 enum StoreTables {
     static func checkpoints(_ list: [CheckpointInfo]) -> TextTable {
         TextTable(columns: ["checkpoint", "run", "epoch", "loss", "created", "model"], rows: list.map { c in
-            [c.name, c.runName, "\(c.epoch)", c.loss.map { format($0, 6) } ?? "–", timestamp(c.createdAt), c.modelSpec]
+            [c.name, c.runName, "\(c.epoch)", c.loss.map { format($0, 6) } ?? "–", c.createdAt.map(timestamp) ?? "?", c.modelSpec]
         })
     }
 

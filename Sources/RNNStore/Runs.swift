@@ -1,0 +1,102 @@
+import Foundation
+import GRDB
+
+/// A run as `runs` lists it, from one row per run (the totals the triggers on `metric` keep):
+/// listing 10,000 runs reads no metric.
+public struct StoredRun: Sendable, Equatable {
+    /// Its record, the status as `runs()` shows it.
+    public var run: RunRecord
+    /// `s<session>/<name>`: reaches this run whatever later runs are called.
+    public var qualifiedName: String
+    /// Whether its plain name reaches it (no later run has that name).
+    public var isLatestOfName: Bool
+    public var epochs: Int
+    /// Seconds of all its recorded epochs.
+    public var seconds: Double
+    public var lastEpoch: Int?
+    public var lastLoss: Double?
+    public var lastValidationLoss: Double?
+    public var lastSplits: Int?
+    /// The lowest finite monitored loss (validation when recorded, else training) and the
+    /// first epoch that reached it.
+    public var bestLoss: Double?
+    public var bestEpoch: Int?
+}
+
+extension Store {
+    /// The id of the run a reference reaches: a plain name the latest run of that name, a
+    /// qualified one that session's run (or, for a store from before qualified names, a run
+    /// literally named `s1/x` when session 1 has no run x).
+    static func runID(_ db: Database, _ reference: RunReference) throws -> Int64? {
+        if let session = reference.session {
+            if let id = try Int64.fetchOne(db, sql: "SELECT id FROM run WHERE session_id = ? AND name = ?",
+                                           arguments: [session, reference.name]) {
+                return id
+            }
+            return try Int64.fetchOne(db, sql: "SELECT max(id) FROM run WHERE name = ?", arguments: [reference.description])
+        }
+        return try Int64.fetchOne(db, sql: "SELECT max(id) FROM run WHERE name = ?", arguments: [reference.name])
+    }
+
+    /// The run a reference reaches, its status as `runs()` shows it.
+    public func run(_ reference: RunReference) throws(StoreError) -> RunRecord? {
+        try storedRun(reference)?.run
+    }
+
+    /// Every run with its totals, oldest first.
+    public func storedRuns() throws(StoreError) -> [StoredRun] {
+        try storedRuns(where: "1", arguments: [])
+    }
+
+    /// One run with its totals, by id.
+    public func storedRun(id: Int64) throws(StoreError) -> StoredRun? {
+        try storedRuns(where: "r.id = ?", arguments: [id]).first
+    }
+
+    /// The run a reference reaches, with its totals.
+    public func storedRun(_ reference: RunReference) throws(StoreError) -> StoredRun? {
+        guard let id = try read({ db in try Self.runID(db, reference) }) else { return nil }
+        return try storedRun(id: id)
+    }
+
+    /// Every run name in the store, each once, sorted (for completion).
+    public func runNames() throws(StoreError) -> [String] {
+        try read { db in try String.fetchAll(db, sql: "SELECT DISTINCT name FROM run ORDER BY name") }
+    }
+
+    private func storedRuns(where condition: String, arguments: StatementArguments) throws(StoreError) -> [StoredRun] {
+        try read { db in
+            var alive: [Int64: Bool] = [:]
+            return try Row.fetchAll(db, sql: """
+                SELECT r.*, s.pid AS session_pid, s.process_start AS session_process_start, s.ended_at AS session_ended_at,
+                       t.epochs, t.seconds, t.last_epoch, t.last_loss, t.last_val_loss, t.last_splits, t.best_loss, t.best_epoch,
+                       NOT EXISTS (SELECT 1 FROM run later WHERE later.name = r.name AND later.id > r.id) AS latest
+                FROM run r JOIN session s ON s.id = r.session_id LEFT JOIN run_totals t ON t.run_id = r.id
+                WHERE \(condition) ORDER BY r.id
+                """, arguments: arguments).map { row in
+                var run = try RunRecord(row: row)
+                if run.status == .running {
+                    let live = try alive[run.sessionID] ?? {
+                        let ended = try row.decode(DatabaseValue.self, forColumn: "session_ended_at")
+                        let identity = ProcessIdentity(pid: try row.decode(Int64.self, forColumn: "session_pid"),
+                                                       processStart: try row.decode(Int64.self, forColumn: "session_process_start"))
+                        return ended.isNull && identity.isAlive
+                    }()
+                    alive[run.sessionID] = live
+                    if !live { run.status = .interrupted }
+                }
+                return StoredRun(
+                    run: run, qualifiedName: RunReference(session: run.sessionID, name: run.name).description,
+                    isLatestOfName: try row.decode(Bool.self, forColumn: "latest"),
+                    epochs: try row.decode(Int?.self, forColumn: "epochs") ?? 0,
+                    seconds: try row.decode(Double?.self, forColumn: "seconds") ?? 0,
+                    lastEpoch: try row.decode(Int?.self, forColumn: "last_epoch"),
+                    lastLoss: try row.decode(Double?.self, forColumn: "last_loss"),
+                    lastValidationLoss: try row.decode(Double?.self, forColumn: "last_val_loss"),
+                    lastSplits: try row.decode(Int?.self, forColumn: "last_splits"),
+                    bestLoss: try row.decode(Double?.self, forColumn: "best_loss"),
+                    bestEpoch: try row.decode(Int?.self, forColumn: "best_epoch"))
+            }
+        }
+    }
+}
