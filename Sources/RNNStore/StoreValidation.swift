@@ -16,7 +16,8 @@ extension Store {
     /// SQLite header whose `application_id` (offset 68) is rnnlab's or none. A hot journal left
     /// by a process killed while creating a store is rolled back by a writable open when the
     /// header is rnnlab's or the journal says the file was empty when its transaction began;
-    /// any other hot journal is refused. Last, a read-only connection checks the tables and
+    /// any other hot journal is refused (as is a file whose first page is still zeros unless
+    /// its journal says it was empty). Last, a read-only connection checks the tables and
     /// the migrations.
     static func validate(path: String, options: StoreOptions, recovered: Bool = false) throws(StoreError) {
         guard !path.isEmpty else { throw .emptyPath }
@@ -44,6 +45,13 @@ extension Store {
 
         let header = try readPrefix(path, count: 100)
         if header.isEmpty { return }                   // an empty file is a new database
+        // A store killed while being created may not have its first page written yet: zeros,
+        // and a journal saying the file was empty before (recovered below).
+        let unwritten = header.count == 100 && header.allSatisfy { $0 == 0 } && hotJournalInitialPages(path) == 0
+        if unwritten && !recovered {
+            try recoverJournal(path, options: options)
+            return try validate(path: path, options: options, recovered: true)
+        }
         guard header.count == 100, header.prefix(16) == sqliteMagic else { throw .notSQLite(path: path) }
         let id = bigEndianInt32(header, at: 68)
         if id != 0 && id != Migrations.applicationID { throw .otherApplication(path: path, applicationID: id) }
