@@ -64,7 +64,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "rnnlab-bench",
-            dependencies: ["RNNEngine", "RNNData", "RNNTraining"]
+            dependencies: ["RNNEngine", "RNNData", "RNNTraining", "RNNStore"]
         ),
         .testTarget(
             name: "RNNEngineTests",

@@ -202,12 +202,12 @@ extension Store {
                 count += 1
             }
             guard count == info.parts, state.count == info.bytes else {
-                throw StoreError.corruptCheckpoint(path: path, name: info.qualifiedName)
+                throw StoreError.corruptCheckpoint(path: path, name: reference.description)
             }
             return (info, state)
         }
         guard let (info, state) = found else { throw .checkpointNotFound(path: path, name: reference.description) }
-        guard Checksum.of(state) == info.checksum else { throw .corruptCheckpoint(path: path, name: info.qualifiedName) }
+        guard Checksum.of(state) == info.checksum else { throw .corruptCheckpoint(path: path, name: reference.description) }
         return (info, state)
     }
 

@@ -95,3 +95,14 @@ func bytes(_ count: Int, seed: Int = 1) -> Data {
         #expect(try store.metrics(runID: id).count == 3)
     }
 }
+
+@Suite struct DamagedRowTests {
+    /// A crafted run row (a time that is not a time) is an error from the listing, never a trap.
+    @Test func aGarbageRunTimeIsAnErrorNotATrap() throws {
+        let dir = try TempDir()
+        let (store, _, _) = try storeWithRun(dir)
+        try store.pool.write { db in try db.execute(sql: "UPDATE run SET started_at = 'not a time'") }
+        #expect(throws: StoreError.self) { try store.storedRuns() }
+        #expect(throws: StoreError.self) { try store.runs() }
+    }
+}
