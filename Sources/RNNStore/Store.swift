@@ -25,9 +25,13 @@ public final class Store: Sendable {
     /// How long a connection waits for another's lock before failing (one attempt).
     public static var busyTimeout: TimeInterval { StoreOptions.standard.busyTimeout }
 
-    private init(path: String, pool: DatabasePool, options: StoreOptions, maxValueBytes: Int) {
+    /// Copies the WAL into the file off the writer's thread.
+    let checkpointer: WALCheckpointer?
+
+    private init(path: String, pool: DatabasePool, options: StoreOptions, maxValueBytes: Int, checkpointer: WALCheckpointer?) {
         self.path = path
         self.pool = pool
+        self.checkpointer = checkpointer
         self.options = options
         self.maxValueBytes = maxValueBytes
         // Half the limit: SQLite's limit holds for a whole row too, and a part shares its row.
@@ -62,8 +66,15 @@ public final class Store: Sendable {
         config.busyMode = .timeout(options.busyTimeout)
         config.foreignKeysEnabled = true
         config.journalMode = .wal
-        if let limit = options.lengthLimit {
-            config.prepareDatabase { db in _ = sqlite3_limit(db.sqliteConnection, SQLITE_LIMIT_LENGTH, limit) }
+        let lowered = options.lengthLimit
+        config.prepareDatabase { db in
+            // WAL with synchronous NORMAL: a commit is not fsynced on its own (checkpoints are), so
+            // an epoch's record and rolling checkpoint cost a write to the page cache, not a disk
+            // flush. A killed process still loses nothing committed (the OS has the pages); only a
+            // power cut may lose the last commits, and the file stays consistent either way.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")      // `WALCheckpointer` does it
+            if let lowered { _ = sqlite3_limit(db.sqliteConnection, SQLITE_LIMIT_LENGTH, lowered) }
         }
         let pool: DatabasePool
         do {
@@ -85,7 +96,11 @@ public final class Store: Sendable {
             throw failure(error, path: path, opening: true)
         }
         let limit = (try? pool.read { db in Int(sqlite3_limit(db.sqliteConnection, SQLITE_LIMIT_LENGTH, -1)) }) ?? 1_000_000_000
-        return Store(path: path, pool: pool, options: options, maxValueBytes: limit)
+        let checkpointer = try? WALCheckpointer(path: path)
+        if checkpointer == nil {     // no second connection: let the writer checkpoint as SQLite does
+            try? pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 1000") }
+        }
+        return Store(path: path, pool: pool, options: options, maxValueBytes: limit, checkpointer: checkpointer)
     }
 
     /// Applied migrations this rnnlab did not register, sorted.
@@ -139,6 +154,7 @@ public final class Store: Sendable {
         var attempt = 0
         while true {
             do {
+                defer { checkpointer?.writeEnded() }
                 return try pool.write(body)
             } catch {
                 let failure = Store.failure(error, path: path)
@@ -185,6 +201,7 @@ public final class Store: Sendable {
     /// (GRDB closes the pool's writer before its read-only readers, and a read-only
     /// connection closing last leaves the `-wal` file behind.)
     public func close() throws(StoreError) {
+        checkpointer?.close()
         try perform {
             try? pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA busy_timeout = 200")

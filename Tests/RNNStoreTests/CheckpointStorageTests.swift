@@ -106,3 +106,26 @@ func bytes(_ count: Int, seed: Int = 1) -> Data {
         #expect(throws: StoreError.self) { try store.runs() }
     }
 }
+
+@Suite struct WALCheckpointerTests {
+    /// With the writer's own checkpoints off, the background checkpointer keeps the WAL bounded:
+    /// 40 rolling checkpoints of 1 MB would leave a 40 MB WAL without it.
+    @Test func theWALStaysBoundedUnderRollingCheckpoints() throws {
+        let dir = try TempDir()
+        let (store, _, run) = try storeWithRun(dir)
+        let id = try #require(run.id)
+        let state = bytes(1 << 20)
+        var largest: Int64 = 0
+        for epoch in 1...40 {
+            try store.recordEpoch(metric(id, epoch), checkpoints: [
+                NewCheckpoint(name: "r1@latest", runID: id, epoch: epoch, modelSpec: "m", dataSpec: "d", state: state, formatVersion: 2),
+            ])
+            Thread.sleep(forTimeInterval: 0.02)
+            let size = (try FileManager.default.attributesOfItem(atPath: store.path + "-wal")[.size] as? Int64) ?? 0
+            largest = max(largest, size)
+        }
+        #expect(largest < 16 << 20, "the WAL reached \(largest) bytes")
+        try store.close()
+        #expect(try Store.open(path: store.path).loadCheckpoint(.parse("r1@latest")).state == state)
+    }
+}
