@@ -57,7 +57,8 @@ let package = Package(
         // The SQLite store keeps plain values only: it depends on GRDB and nothing of ours.
         .target(
             name: "RNNStore",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         // Pure rendering of plain values (plots, SVG, notebooks): Foundation only, nothing of ours.
         .target(name: "RNNReport"),
@@ -70,7 +71,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "rnnlab-bench",
-            dependencies: ["RNNEngine", "RNNData", "RNNTraining"]
+            dependencies: ["RNNEngine", "RNNData", "RNNTraining", "RNNStore"]
         ),
         .testTarget(
             name: "RNNEngineTests",

@@ -169,7 +169,7 @@ public final class Interpreter {
     /// Run and checkpoint names of the store, for completion (none when it cannot be read).
     private func storedNames() -> [String] {
         guard let store = log?.store else { return [] }
-        return ((try? store.runs().map(\.name)) ?? []) + ((try? store.checkpointNames()) ?? [])
+        return ((try? store.runNames()) ?? []) + ((try? store.checkpointNames()) ?? [])
     }
 
     /// The `--set` names a script never binds with `let` (in its blocks, or in the scripts it

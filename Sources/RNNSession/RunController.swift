@@ -41,7 +41,8 @@ enum RunController {
         var epochStart = Date()
         var epochSeconds: [Double] = []
         var bestState: RunState?
-        var pending: [EpochMetrics] = []
+        var pending: [PendingEpoch] = []
+        var held: [String] = []
         let result: TrainingResult
         do {
             result = try run.trainer.train(epochs: epochs, until: options.until, earlyStop: options.earlyStop,
@@ -57,23 +58,29 @@ enum RunController {
                     emit(.progress(TrainingProgress(runName: run.name, epoch: epoch, lastEpoch: lastEpoch, chunk: chunk,
                                                     chunks: chunks, runningLoss: running, splits: chunks, elapsed: elapsed,
                                                     remaining: remaining)))
-                case let .epochFinished(metrics):
+                case .epochFinished:
+                    break       // written and printed at `.epochEnded`, with the state to go on from
+                case let .splitsChanged(epoch, from, to):
+                    held.append("splits \(from) → \(to) after epoch \(epoch)")
+                case let .learningRateChanged(epoch, from, to):
+                    held.append("lr \(from) → \(to) after epoch \(epoch)")
+                case let .epochEnded(metrics, state):
                     epochSeconds.append(metrics.seconds)
-                    // Committed before it is printed: an epoch the user has seen is in the store.
-                    // When the store is busy beyond its retries, the epochs wait here, in order,
-                    // and are written with the next one that gets through.
+                    // Committed before it is printed, with RUN@latest (and RUN@best when it
+                    // improved) in the same transaction: an epoch the user has seen is in the
+                    // store, weights included. When the store is busy beyond its retries, the
+                    // epochs wait here, in order, and are written with the next that gets through.
                     if let log, let id = run.storeID {
-                        pending.append(metrics)
-                        if let failure = flush(&pending, runID: id, log: log), pending.count == 1 {
+                        let best = bestState?.epochsCompleted == metrics.epoch ? bestState : nil
+                        pending.append(PendingEpoch(metrics: metrics, latest: state, best: best))
+                        if let failure = flush(&pending, runID: id, runName: run.name, log: log), pending.count == 1 {
                             emit(.text("warning: the store is busy (\(failure)); epoch \(metrics.epoch) and any after "
                                        + "it are kept and written when it frees"))
                         }
                     }
                     emit(.epoch(EpochLine(runName: run.name, metrics: metrics, lastEpoch: lastEpoch)))
-                case let .splitsChanged(epoch, from, to):
-                    emit(.text("splits \(from) → \(to) after epoch \(epoch)"))
-                case let .learningRateChanged(epoch, from, to):
-                    emit(.text("lr \(from) → \(to) after epoch \(epoch)"))
+                    for text in held { emit(.text(text)) }
+                    held.removeAll()
                 case let .newBest(state):
                     bestState = state
                 }
@@ -116,22 +123,21 @@ enum RunController {
         }
         if let log, let id = run.storeID {
             // The last chance for epochs a busy store held back: a few more tries, a second apart.
-            var unrecorded = flush(&pending, runID: id, log: log)
+            var unrecorded = flush(&pending, runID: id, runName: run.name, log: log)
             for _ in 0..<30 where unrecorded != nil {
                 Thread.sleep(forTimeInterval: 1)
-                unrecorded = flush(&pending, runID: id, log: log)
+                unrecorded = flush(&pending, runID: id, runName: run.name, log: log)
             }
             if let unrecorded {
-                message += "; warning: epochs \(pending.map { "\($0.epoch)" }.joined(separator: ", ")) are not recorded "
-                    + "(\(unrecorded))"
+                message += "; warning: epochs \(pending.map { "\($0.metrics.epoch)" }.joined(separator: ", ")) are not "
+                    + "recorded (\(unrecorded))"
             }
             do {
                 try log.endRun(id: id, status: result.status)
                 if unrecorded == nil {
-                    var states = [(name: "\(run.name)@\(done)", state: run.trainer.state)]
-                    if let bestState { states.append((name: "\(run.name)@best", state: bestState)) }
-                    try log.saveCheckpoints(runID: id, states, replacing: true)
-                    message += "; checkpoints " + states.map(\.name).joined(separator: ", ")
+                    // RUN@latest and RUN@best are written with each epoch; the end of a train adds RUN@EPOCH.
+                    try log.saveCheckpoints(runID: id, [(tag: .epoch(done), state: run.trainer.state)], runName: run.name)
+                    message += "; checkpoints \(run.name)@\(done)" + (bestState == nil ? "" : ", \(run.name)@best")
                 }
             } catch {
                 message += "; warning: not recorded in the store: \(error)"
@@ -212,10 +218,20 @@ enum RunController {
         w.active = run
     }
 
-    /// Writes the waiting epochs in order; nil when all are written, else why the first failed.
-    private static func flush(_ pending: inout [EpochMetrics], runID: Int64, log: SessionLog) -> String? {
+    /// An epoch not yet written: its metrics and the states to checkpoint with it.
+    struct PendingEpoch {
+        var metrics: EpochMetrics
+        var latest: RunState
+        var best: RunState?
+    }
+
+    /// Writes the waiting epochs in order, each with its checkpoints; nil when all are
+    /// written, else why the first failed.
+    private static func flush(_ pending: inout [PendingEpoch], runID: Int64, runName: String, log: SessionLog) -> String? {
         while let first = pending.first {
-            do { try log.appendEpoch(runID: runID, first) } catch { return "\(error)" }
+            var states: [(tag: CheckpointTag, state: RunState)] = [(.latest, first.latest)]
+            if let best = first.best { states.append((.best, best)) }
+            do { try log.recordEpoch(runID: runID, first.metrics, states, runName: runName) } catch { return "\(error)" }
             pending.removeFirst()
         }
         return nil
@@ -231,7 +247,7 @@ enum RunController {
     static func resume(_ name: String, on w: inout Workspace, log: SessionLog, emit: (OutputEvent) -> Void) throws {
         let (state, runID) = try log.loadCheckpoint(name)
         guard let dataSettings = state.dataSettings else { throw SessionError.checkpointWithoutData(name) }
-        if let run = try log.checked({ try log.store.runs().first { $0.id == runID } }), run.status == .running {
+        if let run = try log.checked({ try log.store.storedRun(id: runID)?.run }), run.status == .running {
             throw SessionError.runBusyElsewhere(run.name)
         }
         let series = try series(dataSettings.data, log: log)
@@ -259,8 +275,9 @@ enum RunController {
             + "(splits \(state.splitSchedule.current), lr \(state.optimizer.learningRate)); 'train epochs=N' continues it"
         let recorded = try log.checked { try log.store.metrics(runID: runID).count }
         if recorded > state.epochsCompleted {
-            message += "\nnote: epochs \(state.epochsCompleted + 1)–\(recorded) recorded after this checkpoint are "
-                + "replaced when training goes on"
+            let later = recorded == state.epochsCompleted + 1 ? "epoch \(recorded)" : "epochs \(state.epochsCompleted + 1)–\(recorded)"
+            message += "\nnote: \(later) recorded after this checkpoint "
+                + (recorded == state.epochsCompleted + 1 ? "is" : "are") + " replaced when training goes on"
         }
         emit(.text(message))
     }

@@ -100,12 +100,15 @@ public final class SessionLog {
         try checked { try store.continueRun(id: id, fromEpoch: epoch) }
     }
 
-    func appendEpoch(runID: Int64, _ m: EpochMetrics) throws {
-        try checked {
-            try store.appendMetric(MetricRecord(runID: runID, epoch: m.epoch, loss: m.loss, valLoss: m.validationLoss,
-                                                splits: m.splits, lr: m.learningRate, gradNormMean: m.gradNormMean,
-                                                gradNormMax: m.gradNormMax, seconds: m.seconds))
-        }
+    /// One epoch's metrics and the run's rolling checkpoints (`RUN@latest`, `RUN@best` when it
+    /// improved) in one transaction.
+    func recordEpoch(runID: Int64, _ m: EpochMetrics, _ states: [(tag: CheckpointTag, state: RunState)],
+                     runName: String) throws {
+        let metric = MetricRecord(runID: runID, epoch: m.epoch, loss: m.loss, valLoss: m.validationLoss, splits: m.splits,
+                                  lr: m.learningRate, gradNormMean: m.gradNormMean, gradNormMax: m.gradNormMax,
+                                  seconds: m.seconds)
+        let checkpoints = try states.map { try Self.checkpoint(runID: runID, name: CheckpointReference.automaticName(run: runName, tag: $0.tag), $0.state) }
+        try checked { try store.recordEpoch(metric, checkpoints: checkpoints) }
     }
 
     func endRun(id: Int64, status: TrainingOutcome) throws {
@@ -113,20 +116,41 @@ public final class SessionLog {
     }
 
     /// Every run in the store, with its metrics, changes and lineage, oldest first.
-    func runs() throws -> [RunHistory] {
+    /// Every run in the store as `runs` lists it, from its totals (no metric is read).
+    func runOverviews() throws -> [RunOverview] {
         try checked {
             let events = try store.allRunEvents(), lineages = try store.lineages()
-            return try store.runs().map { run in
-                RunHistory(name: run.name, status: run.status, session: run.sessionID,
-                           metrics: try store.metrics(runID: run.id!).map(Self.epochMetrics),
-                           configuration: ConfigurationJSON.decode(run.configuration),
-                           events: (events[run.id!] ?? []).map(StoreMapping.event), parent: lineages[run.id!]?.source)
+            return try store.storedRuns().map { stored in
+                let id = stored.run.id!
+                return RunOverview(
+                    name: stored.isLatestOfName ? stored.run.name : stored.qualifiedName, status: stored.run.status.rawValue,
+                    session: stored.run.sessionID, epochs: stored.epochs, finalLoss: stored.lastLoss,
+                    best: stored.bestLoss.map { ($0, stored.bestEpoch ?? 0) }, lastSplits: stored.lastSplits,
+                    seconds: stored.seconds, configuration: ConfigurationJSON.decode(stored.run.configuration),
+                    parent: lineages[id]?.source, changes: (events[id] ?? []).map { "e\($0.epoch) \($0.setting) \($0.newValue)" })
             }
         }
     }
 
-    func run(named name: String) throws -> RNNStore.RunRecord? {
-        try checked { try store.run(named: name) }
+    /// The run a name reaches (`x`: the latest run called x; `s1/x`: session 1's), with its
+    /// metrics, changes and lineage; nil when none does.
+    func run(_ name: String) throws -> RunHistory? {
+        try checked {
+            guard let reference = RNNStore.RunReference.parse(name), let stored = try store.storedRun(reference) else {
+                return nil
+            }
+            let id = stored.run.id!
+            return RunHistory(name: stored.isLatestOfName ? stored.run.name : stored.qualifiedName, status: stored.run.status,
+                              session: stored.run.sessionID, metrics: try store.metrics(runID: id).map(Self.epochMetrics),
+                              configuration: ConfigurationJSON.decode(stored.run.configuration),
+                              events: try store.runEvents(runID: id).map(StoreMapping.event),
+                              parent: try store.lineages()[id]?.source)
+        }
+    }
+
+    /// Every run name in the store, each once.
+    func runNames() throws -> [String] {
+        try checked { try store.runNames() }
     }
 
     private static func epochMetrics(_ m: MetricRecord) -> EpochMetrics {
@@ -137,27 +161,37 @@ public final class SessionLog {
     // MARK: Checkpoints
 
     /// Saves training states under their names in one transaction.
-    func saveCheckpoints(runID: Int64, _ states: [(name: String, state: RunState)], replacing: Bool) throws {
-        let new = try states.map { name, state in
-            NewCheckpoint(name: name, runID: runID, epoch: state.epochsCompleted, modelSpec: state.modelSpec.text,
-                          dataSpec: state.dataSettings?.data.text ?? "", state: try state.serialized(),
-                          formatVersion: RunState.formatVersion)
+    func saveCheckpoints(runID: Int64, _ states: [(tag: CheckpointTag, state: RunState)], runName: String) throws {
+        let new = try states.map {
+            try Self.checkpoint(runID: runID, name: CheckpointReference.automaticName(run: runName, tag: $0.tag), $0.state)
         }
-        _ = try checked { try store.saveCheckpoints(new, replacing: replacing) }
+        _ = try checked { try store.saveAutomaticCheckpoints(new) }
+    }
+
+    /// `checkpoint save NAME [force]`: a name unique in the store, replaced only with `force`.
+    func saveNamedCheckpoint(_ name: String, runID: Int64, _ state: RunState, force: Bool) throws {
+        let new = try Self.checkpoint(runID: runID, name: name, state)
+        _ = try checked { try store.saveNamedCheckpoint(new, force: force) }
+    }
+
+    private static func checkpoint(runID: Int64, name: String, _ state: RunState) throws -> NewCheckpoint {
+        NewCheckpoint(name: name, runID: runID, epoch: state.epochsCompleted, modelSpec: state.modelSpec.text,
+                      dataSpec: state.dataSettings?.data.text ?? "", state: try state.serialized(),
+                      formatVersion: RunState.formatVersion)
     }
 
     /// A checkpoint's state, verified against its checksum and decoded.
     func loadCheckpoint(_ name: String) throws -> (state: RunState, runID: Int64) {
-        let (record, blob): (CheckpointRecord, Data)
+        let (info, blob): (CheckpointInfo, Data)
         do {
-            (record, blob) = try store.loadCheckpoint(name: name)
+            (info, blob) = try store.loadCheckpoint(CheckpointReference.parse(name))
         } catch .checkpointNotFound {
             throw try noCheckpoint(name)
         } catch {
             throw SessionError.store("\(error)")
         }
         do {
-            return (try RunState.deserialized(blob), record.runID)
+            return (try RunState.deserialized(blob), info.runID)
         } catch {
             throw SessionError.unreadableCheckpoint(name, reason: "\(error)")
         }
@@ -196,7 +230,6 @@ public final class SessionLog {
     func notebook(session id: Int64) throws -> NotebookDocument {
         let (session, recorded) = try recordedSession(id)
         let cells = recorded.filter { $0.id != currentCellID }
-        let runs = try self.runs()
         let notebookCells = try cells.map { cell in
             let figures = try checked { try store.attachments(cellID: cell.id!) }.compactMap { attachment -> String? in
                 switch attachment.kind {
@@ -204,8 +237,7 @@ public final class SessionLog {
                     return String(decoding: attachment.payload, as: UTF8.self)
                 case .run:
                     guard let summary = try? JSONDecoder().decode(RunSummary.self, from: attachment.payload),
-                          var run = runs.last(where: { $0.name == summary.name && $0.session == id })
-                            ?? runs.last(where: { $0.name == summary.name })
+                          var run = try self.run("s\(id)/\(summary.name)") ?? self.run(summary.name)
                     else { return nil }
                     run.metrics = Array(run.metrics.prefix(summary.epochs))
                     return try? Figures.curves([run], metric: .loss, logY: false, smoothing: 0).svg

@@ -12,10 +12,18 @@ func timestamp(_ date: Date) -> String {
 
 /// How the store's records are shown.
 enum StoreTables {
+    /// One row per checkpoint, under the name that reaches it (`s1/x@best` once a later run is
+    /// also called x); the model abbreviated so the table fits 100 columns (`show run` has it whole).
     static func checkpoints(_ list: [CheckpointInfo]) -> TextTable {
         TextTable(columns: ["checkpoint", "run", "epoch", "loss", "created", "model"], rows: list.map { c in
-            [c.name, c.runName, "\(c.epoch)", c.loss.map { NumberText.fixed($0, 6) } ?? "–", timestamp(c.createdAt), c.modelSpec]
+            [c.isReachedByName ? c.name : c.qualifiedName, "s\(c.sessionID)/\(c.runName)", "\(c.epoch)",
+             c.loss.map { NumberText.fixed($0, 6) } ?? "–", c.createdAt.map(timestamp) ?? "?", abbreviated(c.modelSpec, 28)]
         })
+    }
+
+    /// At most `width` characters, the cut marked with `…`.
+    static func abbreviated(_ text: String, _ width: Int) -> String {
+        text.count <= width ? text : String(text.prefix(width - 1)) + "…"
     }
 
     static func sessions(_ list: [SessionSummary], current: Int64) -> TextTable {

@@ -91,7 +91,7 @@ enum WeightsOrigin: Equatable {
     /// Initialised from the seed (`model`, `reset`).
     case initialized
     /// Trained by a run up to an epoch (it ended, or a checkpoint of it was loaded).
-    case run(RunReference)
+    case run(RunAtEpoch)
     /// `weights import FILE`.
     case imported(path: String)
 
@@ -106,7 +106,7 @@ enum WeightsOrigin: Equatable {
 }
 
 /// A run at an epoch.
-struct RunReference: Equatable {
+struct RunAtEpoch: Equatable {
     var name: String
     var storeID: Int64?
     var epoch: Int
@@ -122,8 +122,8 @@ struct ActiveRun {
     /// The training settings of its last `train`: what differs at the next one is a change.
     var applied: TrainingSettings
 
-    var reference: RunReference {
-        RunReference(name: name, storeID: storeID, epoch: trainer.state.epochsCompleted)
+    var reference: RunAtEpoch {
+        RunAtEpoch(name: name, storeID: storeID, epoch: trainer.state.epochsCompleted)
     }
 }
 

@@ -33,8 +33,9 @@ public struct DataSettings: Codable, Sendable, Equatable {
 /// epoch count, and how the data was made. A plain value: serialise it, restore it in another process, and training
 /// continues bit for bit as if it had never stopped.
 public struct RunState: Codable, Sendable, Equatable {
-    /// Bumped when the encoding changes incompatibly.
-    public static let formatVersion = 1
+    /// Bumped when the encoding changes incompatibly: 1 was JSON with base64 tensors, 2 is a
+    /// JSON header with the tensors in one binary blob (`RunStateEncoding.swift`).
+    public static let formatVersion = 2
 
     public var formatVersion = RunState.formatVersion
     public var runName: String
@@ -87,26 +88,5 @@ public struct RunState: Codable, Sendable, Equatable {
         }
         model.parameters = parameters
         return model
-    }
-
-    /// The state as bytes (JSON; tensors as base64 of their float32 bytes: exact).
-    public func serialized() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return try encoder.encode(self)
-    }
-
-    /// A state from `serialized()` bytes.
-    public static func deserialized(_ data: Data) throws -> RunState {
-        let state: RunState
-        do {
-            state = try JSONDecoder().decode(RunState.self, from: data)
-        } catch {
-            throw TrainingError.unreadableState("\(error)")
-        }
-        guard state.formatVersion <= formatVersion else {
-            throw TrainingError.unreadableState("it was written by a newer rnnlab (format \(state.formatVersion))")
-        }
-        return state
     }
 }

@@ -103,6 +103,7 @@ public struct Trainer {
             }
             // After the schedules have seen the epoch: resuming from this state goes on exactly.
             if improved { onEvent(.newBest(state)) }
+            onEvent(.epochEnded(metrics, state: state))
             if let until, monitored <= until {
                 return TrainingResult(status: .finished, stopReason: .reachedTarget(loss: until), epochs: finished, divergedAt: nil)
             }

@@ -37,6 +37,9 @@ public enum TrainingEvent: Sendable {
     case learningRateChanged(epoch: Int, from: Double, to: Double)
     /// The epoch just finished is the run's best so far; this is the state after it (`RUN@best`).
     case newBest(RunState)
+    /// The epoch is over, schedules included: the state to go on from (`RUN@latest`), after
+    /// every other event of the epoch.
+    case epochEnded(EpochMetrics, state: RunState)
 }
 
 /// How one `train` ended: divergence and interruption are results, not errors (a run's

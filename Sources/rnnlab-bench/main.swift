@@ -4,6 +4,7 @@
 //                [--threads N] [--peer PYTHON --peer-script PATH] [--peer-runs 2]
 //   rnnlab-bench --child --splits K …   (one measurement in this process; used by the above)
 //   rnnlab-bench curves [--length 2000 --epochs 150 …]   (the article's comparisons as text)
+//   rnnlab-bench checkpoint [--length 2000 --epochs 5]   (the rolling checkpoint's cost per epoch)
 //
 // Each measurement runs in its own process (so peak RSS is per K), rnnlab and the PyTorch
 // peer alternating; the peer runs `--peer-runs` times per K and its fastest median counts.
@@ -97,6 +98,9 @@ do {
     if arguments.first == "--child" {
         arguments.removeFirst()
         try runWorkload(WorkloadOptions(arguments: arguments))
+    } else if arguments.first == "checkpoint" {
+        arguments.removeFirst()
+        try runCheckpointCost(arguments)
     } else if arguments.first == "curves" {
         arguments.removeFirst()
         try runCurves(arguments)

@@ -86,7 +86,7 @@ import Testing
         #expect(try lab.log.store.runEvents(runID: run.id!).map(\.setting) == ["clip", "schedule"])
         #expect(result.text.contains("e2 clip norm 0.5; e2 schedule splits 5"))
         // The figure marks the change like a K change.
-        let figure = try Figures.curves(try lab.log.runs().filter { $0.name == "s" }, metric: .loss, logY: false, smoothing: 0)
+        let figure = try Figures.curves([try #require(try lab.log.run("s"))], metric: .loss, logY: false, smoothing: 0)
         #expect(figure.series.first?.markers.map(\.label).contains("schedule splits 5 patience=20 min_delta=0.0") == true)
     }
 

@@ -197,7 +197,8 @@ import GRDB
             try queue.close()
         }
         let store = try Store.open(path: path)
-        #expect(try store.appliedMigrations() == ["v1-sessions-cells-runs", "v2-run-names-per-session", "v4-run-events-lineage"])
+        #expect(try store.appliedMigrations() == ["v1-sessions-cells-runs", "v2-run-names-per-session",
+                                                 "v3-checkpoints-per-run-session-uuid", "v4-run-events-lineage"])
         let run = try #require(try store.run(named: "a"))
         #expect(try store.metrics(runID: try #require(run.id)).count == 1)
         #expect(try store.checkpoints().map(\.runName) == ["a"])

@@ -117,7 +117,7 @@ import Testing
             #expect(run.status == .finished)
             #expect(try store.metrics(runID: try #require(run.id)).count == 40)
         }
-        #expect(Set(try store.checkpointNames()) == ["pa@40", "pa@best", "pb@40", "pb@best"])
+        #expect(Set(try store.checkpointNames()) == ["pa@40", "pa@best", "pa@latest", "pb@40", "pb@best", "pb@latest"])
         let sessions = try store.sessionSummaries()
         #expect(sessions.count == 3)
         #expect(sessions.allSatisfy { $0.session.endedAt != nil && $0.cells == ($0.runs == 1 ? 4 : 1) })

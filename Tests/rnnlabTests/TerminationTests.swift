@@ -31,11 +31,13 @@ import Testing
         #expect(!child.output.contains("not reached"))
         let queue = try DatabaseQueue(path: work.file("t.sqlite").path)
         defer { try? queue.close() }
-        let (runStatus, epochs, ended) = try queue.read { db in
+        let (runStatus, epochs, ended, latest) = try queue.read { db in
             (try String.fetchOne(db, sql: "SELECT status FROM run WHERE name = 't'"),
              try Int.fetchOne(db, sql: "SELECT count(*) FROM metric"),
-             try Int.fetchOne(db, sql: "SELECT count(*) FROM session WHERE ended_at IS NOT NULL"))
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM session WHERE ended_at IS NOT NULL"),
+             try Int.fetchOne(db, sql: "SELECT epoch FROM checkpoint WHERE name = 't@latest'"))
         }
+        #expect(latest != nil && latest == epochs, "t@latest is the last whole epoch")
         #expect(runStatus == "interrupted")
         #expect((epochs ?? 0) >= 2)
         #expect(ended == 1, "the session was closed")

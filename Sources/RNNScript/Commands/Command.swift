@@ -101,7 +101,8 @@ public enum ReportCommand: Sendable, Equatable {
 
 /// The store's commands (SPEC §4): checkpoints, resume, and the record of past sessions.
 public enum StoreCommand: Sendable, Equatable {
-    case checkpointSave(name: String)
+    /// `force` replaces a checkpoint of that name; without it an existing one is kept and the save refused.
+    case checkpointSave(name: String, force: Bool)
     case checkpointList
     case checkpointLoad(name: String)
     case checkpointDelete(name: String)

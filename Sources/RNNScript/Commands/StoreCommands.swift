@@ -4,8 +4,9 @@ enum StoreCommands {
 
     static let all: [CommandSpec] = [
         CommandSpec("checkpoint", group: .store, summary: "save, list, load (weights into the same model) or delete a training state",
-                    usage: ["checkpoint save NAME", "checkpoint list", "checkpoint load NAME", "checkpoint delete NAME"],
-                    words: CheckpointAction.allCases.map(\.rawValue), example: "checkpoint save before-lr-drop") { call, env in
+                    usage: ["checkpoint save NAME [force]", "checkpoint list", "checkpoint load NAME", "checkpoint delete NAME",
+                            "   (a run's own: RUN@EPOCH, RUN@best, RUN@latest; another session's: s1/RUN@best)"],
+                    words: CheckpointAction.allCases.map(\.rawValue) + ["force"], example: "checkpoint save before-lr-drop") { call, env in
             var a = try Arguments(call, in: env)
             let action = try a.choice("an action", CheckpointAction.self)
             guard action != .list else {
@@ -13,6 +14,7 @@ enum StoreCommands {
                 return .command(.store(.checkpointList))
             }
             let name = try a.text("a checkpoint name, e.g. 'checkpoint \(action) first'")
+            let force = action == .save && a.flag("force")
             try a.finish()
             switch action {
             case .save:
@@ -20,7 +22,7 @@ enum StoreCommands {
                     throw ScriptError(.error("a checkpoint name must be non-empty and without '@' (RUN@EPOCH and RUN@best "
                                              + "are the automatic ones); found '\(name)'", range: call.range))
                 }
-                return .command(.store(.checkpointSave(name: name)))
+                return .command(.store(.checkpointSave(name: name, force: force)))
             case .load: return .command(.store(.checkpointLoad(name: name)))
             case .delete, .list: return .command(.store(.checkpointDelete(name: name)))
             }

@@ -27,7 +27,8 @@ public enum TrainingCommands {
                 throw ScriptError(.error("train needs epochs=N, e.g. 'train epochs=10'", range: call.range))
             }
             if let name = options.name, !RunName.isValid(name) {
-                throw ScriptError(.error("a run name must be non-empty and without '@' (found '\(name)')", range: call.range))
+                throw ScriptError(.error("a run name must be non-empty and without '@' or '/' (found '\(name)'; "
+                                         + "'@' separates a checkpoint's tag, '/' a session: s1/x@best)", range: call.range))
             }
             try a.finish()
             return .command(.training(.train(options)))
@@ -55,9 +56,9 @@ public enum TrainingCommands {
     ]
 }
 
-/// Run names: `@` separates a checkpoint's tag (`run@best`), so a name cannot hold it.
+/// Run names: `@` separates a checkpoint's tag and `/` a session (`s1/x@best`), so a name holds neither.
 public enum RunName {
     public static func isValid(_ name: String) -> Bool {
-        !name.isEmpty && !name.contains("@")
+        !name.isEmpty && !name.contains("@") && !name.contains("/")
     }
 }

@@ -7,24 +7,22 @@ enum ReportExecutor {
     static func run(_ command: ReportCommand, on w: inout Workspace, _ context: ExecutionContext) throws -> Effect {
         switch command {
         case .runs:
-            let all = try knownRuns(w, context.log)
-            guard !all.isEmpty else {
+            let overviews = try context.log?.runOverviews() ?? w.runs.map(\.overview)
+            guard !overviews.isEmpty else {
                 context.emit(.text("no runs yet: 'train epochs=N' starts one"))
                 break
             }
-            context.emit(.table(RunTables.runs(all.map(\.overview))))
+            context.emit(.table(RunTables.runs(overviews)))
         case let .compare(names, logY, figure):
-            let all = try knownRuns(w, context.log)
-            let compared = try names.map { try record($0, in: all) }
+            let compared = try names.map { try record($0, w, context.log) }
             context.emit(.table(RunTables.compare(compared.map(\.overview))))
             try show(try Figures.curves(compared, metric: .loss, logY: logY, smoothing: 0), figure, context)
         case let .plot(metric, names, logY, smoothing, figure):
-            let all = try knownRuns(w, context.log)
-            let curves = try Figures.curves(try names.map { try record($0, in: all) }, metric: metric, logY: logY,
+            let curves = try Figures.curves(try names.map { try record($0, w, context.log) }, metric: metric, logY: logY,
                                             smoothing: smoothing)
             try show(curves, figure, context)
         case let .exportRun(name, path, force):
-            let run = try record(name, in: try knownRuns(w, context.log))
+            let run = try record(name, w, context.log)
             try context.write(Data(MetricsCSV.text(for: run).utf8), to: path, force: force)
             context.emit(.text("wrote \(path)"))
         case let .exportNotebook(session, path, force):
@@ -51,14 +49,14 @@ enum ReportExecutor {
         context.emit(.text("wrote \(path)"))
     }
 
-    /// Every run the session can see: the store's (all sessions), or without one this session's.
-    private static func knownRuns(_ w: Workspace, _ log: SessionLog?) throws -> [RunHistory] {
-        try log?.runs() ?? w.runs
-    }
-
-    /// The latest run of that name (an experiment run again reuses its names).
-    private static func record(_ name: String, in runs: [RunHistory]) throws(SessionError) -> RunHistory {
-        guard let run = runs.last(where: { $0.name == name }) else { throw .unknownRun(name, known: runs.map(\.name)) }
+    /// The run a name reaches: in the store (`x` the latest run called x, `s1/x` session 1's),
+    /// or without one this session's latest run of that name.
+    private static func record(_ name: String, _ w: Workspace, _ log: SessionLog?) throws -> RunHistory {
+        if let log {
+            if let run = try log.run(name) { return run }
+            throw SessionError.unknownRun(name, known: try log.runNames())
+        }
+        guard let run = w.runs.last(where: { $0.name == name }) else { throw SessionError.unknownRun(name, known: w.runs.map(\.name)) }
         return run
     }
 }

@@ -8,10 +8,10 @@ enum StoreExecutor {
     static func run(_ command: StoreCommand, on w: inout Workspace, _ context: ExecutionContext) throws -> Effect {
         let emit = context.emit
         switch command {
-        case let .checkpointSave(name):
+        case let .checkpointSave(name, force):
             let log = try context.store(for: "checkpoint save")
             guard let active = w.active, let runID = active.storeID else { throw SessionError.noActiveRun }
-            try log.saveCheckpoints(runID: runID, [(name, active.trainer.state)], replacing: false)
+            try log.saveNamedCheckpoint(name, runID: runID, active.trainer.state, force: force)
             emit(.text("saved checkpoint '\(name)' (run '\(active.name)', epoch \(active.trainer.state.epochsCompleted))"))
         case .checkpointList:
             let log = try context.store(for: "checkpoint list")
@@ -32,12 +32,14 @@ enum StoreExecutor {
                                                            current: current.spec.text, currentInputs: current.inputWidth)
             }
             w.replaceModel(try state.model())
-            w.origin = .run(RunReference(name: state.runName, storeID: runID, epoch: state.epochsCompleted))
+            w.origin = .run(RunAtEpoch(name: state.runName, storeID: runID, epoch: state.epochsCompleted))
             emit(.text("loaded the weights of '\(name)' (run '\(state.runName)', epoch \(state.epochsCompleted)); "
                        + "the next 'train' starts a new run from them"))
         case let .checkpointDelete(name):
             let log = try context.store(for: "checkpoint delete")
-            guard try log.checked({ try log.store.deleteCheckpoint(name: name) }) else { throw try log.noCheckpoint(name) }
+            guard try log.checked({ try log.store.deleteCheckpoint(CheckpointReference.parse(name)) }) else {
+                throw try log.noCheckpoint(name)
+            }
             emit(.text("deleted checkpoint '\(name)'"))
         case let .resume(name):
             try RunController.resume(name, on: &w, log: try context.store(for: "resume"), emit: emit)
