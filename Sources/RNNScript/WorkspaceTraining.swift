@@ -76,6 +76,8 @@ extension Workspace {
                     emit(.text("lr \(from) → \(to) after epoch \(epoch)"))
                 case let .newBest(state):
                     bestState = state
+                case .epochEnded:
+                    break       // to wire: the rolling RUN@latest (Store.recordEpoch)
                 }
             }
         } catch {

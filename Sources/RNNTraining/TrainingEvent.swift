@@ -37,6 +37,10 @@ public enum TrainingEvent: Sendable {
     case learningRateChanged(epoch: Int, from: Double, to: Double)
     /// The epoch just finished is the run's best so far; this is the state after it (`RUN@best`).
     case newBest(RunState)
+    /// An epoch is done and the schedules have seen it: `state` resumes exactly from here (the
+    /// rolling `RUN@latest`, written with the epoch's metrics); `improved` when it is also the
+    /// best so far (then `newBest` follows with the same state). Sent after `epochFinished`.
+    case epochEnded(EpochMetrics, state: RunState, improved: Bool)
 }
 
 /// How a `train` ended. Divergence and interruption are results, not errors.
