@@ -64,20 +64,20 @@ enum RunController {
                     held.append("splits \(from) → \(to) after epoch \(epoch)")
                 case let .learningRateChanged(epoch, from, to):
                     held.append("lr \(from) → \(to) after epoch \(epoch)")
-                case let .epochEnded(metrics, state):
+                case let .epochEnded(metrics, state, improved):
                     epochSeconds.append(metrics.seconds)
                     // Committed before it is printed, with RUN@latest (and RUN@best when it
                     // improved) in the same transaction: an epoch the user has seen is in the
                     // store, weights included. When the store is busy beyond its retries, the
                     // epochs wait here, in order, and are written with the next that gets through.
                     if let log, let id = run.storeID {
-                        let best = bestState?.epochsCompleted == metrics.epoch ? bestState : nil
-                        pending.append(PendingEpoch(metrics: metrics, latest: state, best: best))
+                        pending.append(PendingEpoch(metrics: metrics, latest: state, best: improved ? state : nil))
                         if let failure = flush(&pending, runID: id, runName: run.name, log: log), pending.count == 1 {
                             emit(.text("warning: the store is busy (\(failure)); epoch \(metrics.epoch) and any after "
                                        + "it are kept and written when it frees"))
                         }
                     }
+                    if improved { bestState = state }
                     emit(.epoch(EpochLine(runName: run.name, metrics: metrics, lastEpoch: lastEpoch)))
                     for text in held { emit(.text(text)) }
                     held.removeAll()

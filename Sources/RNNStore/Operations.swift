@@ -95,13 +95,14 @@ extension Store {
     /// Starts a run in status `running`. `configuration` must be JSON text. Without a name the
     /// run is called `run-N`, N the number of runs in the store plus one (or the next free one),
     /// chosen inside the write transaction so two processes never pick the same one. A name may
-    /// not hold `/`, which separates a session from a run name (`s1/x`).
+    /// not start as a session-qualified one does (`s1/x`).
     public func startRun(
         sessionID: Int64, cellID: Int64?, name: String?, configuration: String, startedAt: Date = Date()
     ) throws(StoreError) -> RunRecord {
         if let name {
-            if name.contains("/") {
-                throw .invalidName(path: path, name: name, reason: "'/' separates a session from a run name (s1/x); choose a name without it")
+            if RunReference.parse(name)?.session != nil {
+                throw .invalidName(path: path, name: name,
+                                   reason: "s<N>/ names session N's run (s1/x); choose a name that does not start so")
             }
             try checkLength(name.utf8.count, "the run name")
         }

@@ -78,36 +78,32 @@ enum RunLineageMigration {
 extension Store {
     /// Records a change of setting in a run.
     public func recordRunEvent(_ event: RunEventRecord) throws(StoreError) {
-        try perform {
-            try pool.write { db in
-                var event = event
-                try event.insert(db)
-            }
+        try write { db in
+            var event = event
+            try event.insert(db)
         }
     }
 
     /// A run's changes of setting, in order.
     public func runEvents(runID: Int64) throws(StoreError) -> [RunEventRecord] {
-        try perform {
-            try pool.read { db in
-                try RunEventRecord.filter(Column("run_id") == runID).order(Column("epoch"), Column("id")).fetchAll(db)
-            }
+        try read { db in
+            try RunEventRecord.filter(Column("run_id") == runID).order(Column("epoch"), Column("id")).fetchAll(db)
         }
     }
 
     /// Every run's changes of setting, by run id.
     public func allRunEvents() throws(StoreError) -> [Int64: [RunEventRecord]] {
-        let events = try perform { try pool.read { db in try RunEventRecord.order(Column("epoch"), Column("id")).fetchAll(db) } }
+        let events = try read { db in try RunEventRecord.order(Column("epoch"), Column("id")).fetchAll(db) }
         return Dictionary(grouping: events, by: \.runID)
     }
 
     public func setLineage(_ lineage: RunLineageRecord) throws(StoreError) {
-        try perform { try pool.write { db in try lineage.upsert(db) } }
+        try write { db in try lineage.upsert(db) }
     }
 
     /// Every run's lineage, by run id.
     public func lineages() throws(StoreError) -> [Int64: RunLineageRecord] {
-        let rows = try perform { try pool.read { db in try RunLineageRecord.fetchAll(db) } }
+        let rows = try read { db in try RunLineageRecord.fetchAll(db) }
         return Dictionary(rows.map { ($0.runID, $0) }, uniquingKeysWith: { first, _ in first })
     }
 }

@@ -102,8 +102,9 @@ public struct Trainer {
                 run.optimizer.learningRate = newRate
             }
             // After the schedules have seen the epoch: resuming from this state goes on exactly.
-            if improved { onEvent(.newBest(state)) }
-            onEvent(.epochEnded(metrics, state: state))
+            let after = state
+            onEvent(.epochEnded(metrics, state: after, improved: improved))
+            if improved { onEvent(.newBest(after)) }
             if let until, monitored <= until {
                 return TrainingResult(status: .finished, stopReason: .reachedTarget(loss: until), epochs: finished, divergedAt: nil)
             }

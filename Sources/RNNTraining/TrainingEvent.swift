@@ -37,9 +37,10 @@ public enum TrainingEvent: Sendable {
     case learningRateChanged(epoch: Int, from: Double, to: Double)
     /// The epoch just finished is the run's best so far; this is the state after it (`RUN@best`).
     case newBest(RunState)
-    /// The epoch is over, schedules included: the state to go on from (`RUN@latest`), after
-    /// every other event of the epoch.
-    case epochEnded(EpochMetrics, state: RunState)
+    /// An epoch is done and the schedules have seen it: `state` resumes exactly from here (the
+    /// rolling `RUN@latest`, written with the epoch's metrics); `improved` when it is also the
+    /// best so far (then `newBest` follows with the same state). Sent after `epochFinished`.
+    case epochEnded(EpochMetrics, state: RunState, improved: Bool)
 }
 
 /// How one `train` ended: divergence and interruption are results, not errors (a run's

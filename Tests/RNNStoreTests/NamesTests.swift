@@ -93,12 +93,14 @@ import Testing
         #expect(try store.checkpoints().map(\.name) == ["keep"])
     }
 
-    @Test func aRunNameMayNotHoldASlash() throws {
+    @Test func aRunNameMayNotLookSessionQualified() throws {
         let dir = try TempDir()
         let (store, session, _) = try storeWithRun(dir)
-        #expect(throws: StoreError.self) {
-            _ = try store.startRun(sessionID: try #require(session.id), cellID: nil, name: "s1/x", configuration: "{}")
-        }
+        let id = try #require(session.id)
+        #expect(throws: StoreError.self) { _ = try store.startRun(sessionID: id, cellID: nil, name: "s1/x", configuration: "{}") }
+        // Other slashes are fine: only s<N>/ reads as a session.
+        let html = try store.startRun(sessionID: id, cellID: nil, name: "<b>bold</b>", configuration: "{}")
+        #expect(try store.run(named: "<b>bold</b>")?.id == html.id)
     }
 }
 

@@ -214,3 +214,32 @@ func refusal(_ bytes: Data) -> String {
         #expect(try RunState.deserialized(try editedFormatOne(state) { _ in }).epochsCompleted == state.epochsCompleted)
     }
 }
+
+@Suite struct EpochEndedTests {
+    /// The state each epoch hands out (the rolling `RUN@latest`), through bytes, resumes exactly:
+    /// from epoch k it gives the weights, optimizer and schedules of training straight through.
+    @Test func theStateAfterEachEpochResumesExactly() throws {
+        let data = try sampleData(validationTail: 10)
+        let start = try newRun(splits: SplitSchedule(splits: [6, 3, 1], patience: 1),
+                               lrSchedule: LRPlateau(factor: 0.5, patience: 1, minDelta: 0))
+        var straight = try Trainer(state: start, data: data)
+        var latest: [Data] = [], improved: [Bool] = []
+        var bests = 0
+        _ = try straight.train(epochs: 6, onEvent: { event in
+            switch event {
+            case let .epochEnded(metrics, state, isBest):
+                #expect(state.epochsCompleted == metrics.epoch)
+                latest.append((try? state.serialized()) ?? Data())
+                improved.append(isBest)
+            case .newBest: bests += 1
+            default: break
+            }
+        })
+        #expect(latest.count == 6 && bests == improved.filter { $0 }.count)
+        for k in [1, 3, 5] {
+            var resumed = try Trainer(state: try RunState.deserialized(latest[k - 1]), data: data)
+            _ = try resumed.train(epochs: 6 - k)
+            #expect(resumed.state == straight.state, "resumed from epoch \(k)")
+        }
+    }
+}
