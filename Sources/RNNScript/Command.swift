@@ -49,6 +49,8 @@ public enum Command: Sendable, Equatable {
     case exportSession(session: Int, path: String, force: Bool)
     /// `run "file.rnn"`: the file's statements run here.
     case include(path: String)
+    /// `print VALUE…`: the values' text, separated by spaces.
+    case print([String])
     case quit
 }
 

@@ -404,6 +404,14 @@ enum CommandTable {
             try a.finish()
             return .include(path: path)
         },
+        CommandSpec(name: "print", summary: "prints its values separated by spaces (strings interpolated)",
+                    usage: ["print VALUE…"], options: [], example: "print \"lr is $lr\"") { call, env in
+            var a = try Arguments(call, in: env)
+            var values: [String] = []
+            while let (value, _) = a.nextPositional() { values.append(value.description) }
+            try a.finish()
+            return .print(values)
+        },
         CommandSpec(name: "quit", summary: "ends the session (Ctrl-D too)", usage: ["quit"], options: [],
                     example: "quit") { call, env in
             let a = try Arguments(call, in: env)

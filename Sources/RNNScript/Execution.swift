@@ -21,6 +21,8 @@ extension Workspace {
         switch command {
         case let .help(topic):
             emit(.text(try Help.text(for: topic)))
+        case let .print(values):
+            emit(.text(values.joined(separator: " ")))
         case let .seed(n):
             seed = n
         case let .threads(n):
