@@ -14,6 +14,12 @@ import Testing
         try #require(try notebook()["cells"] as? [[String: Any]])
     }
 
+    /// The committed snapshot is what `Tests/jupyter/test_ipynb_export.py` validates with
+    /// `nbformat.validate`, so this pins the renderer to a notebook Jupyter accepts.
+    @Test func snapshot() throws {
+        try Snapshot.check(String(SampleNotebook.document.ipynb().dropLast()), named: "notebook", extension: "ipynb")
+    }
+
     @Test func isNbformat45WithTheRnnlabKernel() throws {
         let notebook = try Self.notebook()
         #expect(notebook["nbformat"] as? Int == 4 && notebook["nbformat_minor"] as? Int == 5)

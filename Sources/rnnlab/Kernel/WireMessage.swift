@@ -20,7 +20,7 @@ struct KernelMessage: Sendable, Equatable {
     /// A new header of `type` in the kernel's `session`.
     static func header(type: String, session: String) -> JSONValue {
         ["msg_id": .string(UUID().uuidString.lowercased()), "session": .string(session), "username": "rnnlab",
-         "date": .string(Date().ISO8601Format(.iso8601(timeZone: .gmt, includingFractionalSeconds: true))),
+         "date": .string(Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(Date())),
          "msg_type": .string(type), "version": .string(protocolVersion)]
     }
 
