@@ -19,11 +19,3 @@ extension TextTable {
         return lines.joined(separator: "\n")
     }
 }
-
-/// Text escaped for HTML and XML content or a quoted attribute (the renderers' own rules), for
-/// front ends that compose HTML around the figures and tables rendered here.
-public enum HTMLText {
-    public static func escaped(_ text: String) -> String {
-        Markup.escaped(text)
-    }
-}

@@ -35,13 +35,12 @@ struct TrainDisplay {
             lastSent = now
         }
         let points = losses.sorted { $0.key < $1.key }.map { PlotPoint(x: Double($0.key), y: $0.value) }
+        // The line is the figure's title, so the one SVG holds both: JupyterLab strips SVG from
+        // HTML in an untrusted notebook, and then shows the plain line instead.
         let svg = SVGFigure.render([PlotSeries(name: run, points: points)],
-                                   options: SVGFigureOptions(width: 640, height: 360, title: "loss: \(run)",
-                                                             xLabel: "epoch", yLabel: "loss"))
-        let inline = svg.range(of: "<svg").map { String(svg[$0.lowerBound...]) } ?? svg
-        let html = "<pre>\(HTMLText.escaped(line))</pre>\n" + inline
+                                   options: SVGFigureOptions(title: "\(run)  \(line)", xLabel: "epoch", yLabel: "loss"))
         let content: JSONValue = [
-            "data": ["text/plain": .string(line), "text/html": .string(html), "image/svg+xml": .string(svg)],
+            "data": ["text/plain": .string(line), "image/svg+xml": .string(svg)],
             "metadata": ["rnnlab": ["run": .string(run), "epoch": .int(epoch), "update": .string(update)]],
             "transient": ["display_id": .string(id)],
         ]
