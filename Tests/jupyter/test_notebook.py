@@ -88,7 +88,7 @@ def test_the_train_display_was_updated_once_per_epoch(executed):
     assert epochs == list(range(1, EPOCHS + 1))
     last = train[-1]["content"]["data"]
     assert last["text/plain"].startswith(f"epoch {EPOCHS}/{EPOCHS}")
-    assert last["image/svg+xml"].startswith("<svg") and f"nb-run  epoch {EPOCHS}/{EPOCHS}" in last["image/svg+xml"]
+    assert last["image/svg+xml"].startswith("<svg") and f"nb-run: epoch {EPOCHS}/{EPOCHS}" in last["image/svg+xml"]
     # The notebook keeps the display's final state in the train cell.
     kept = [o for o in outputs(notebook, 2) if o.output_type == "display_data"]
     assert len(kept) == 1 and kept[0].data["text/plain"].startswith(f"epoch {EPOCHS}/{EPOCHS}")

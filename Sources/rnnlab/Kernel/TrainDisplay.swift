@@ -38,7 +38,7 @@ struct TrainDisplay {
         // The line is the figure's title, so the one SVG holds both: JupyterLab strips SVG from
         // HTML in an untrusted notebook, and then shows the plain line instead.
         let svg = SVGFigure.render([PlotSeries(name: run, points: points)],
-                                   options: SVGFigureOptions(title: "\(run)  \(line)", xLabel: "epoch", yLabel: "loss"))
+                                   options: SVGFigureOptions(title: "\(run): \(line)", xLabel: "epoch", yLabel: "loss"))
         let content: JSONValue = [
             "data": ["text/plain": .string(line), "image/svg+xml": .string(svg)],
             "metadata": ["rnnlab": ["run": .string(run), "epoch": .int(epoch), "update": .string(update)]],
