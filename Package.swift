@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "RNNTraining", targets: ["RNNTraining"]),
         .library(name: "RNNScript", targets: ["RNNScript"]),
         .library(name: "RNNStore", targets: ["RNNStore"]),
+        .library(name: "RNNSession", targets: ["RNNSession"]),
         .executable(name: "rnnlab", targets: ["rnnlab"]),
         .executable(name: "rnnlab-bench", targets: ["rnnlab-bench"]),
     ],
@@ -45,9 +46,15 @@ let package = Package(
             name: "RNNTraining",
             dependencies: ["RNNEngine", "RNNData"]
         ),
+        // The language only: syntax, and commands resolved into typed values.
         .target(
             name: "RNNScript",
-            dependencies: ["RNNEngine", "RNNData", "RNNTraining", "RNNStore", "RNNReport"]
+            dependencies: ["RNNEngine", "RNNData", "RNNTraining", "RNNReport"]
+        ),
+        // A session: settings, workspace, run lifecycle, executors, interpreter, its record in the store.
+        .target(
+            name: "RNNSession",
+            dependencies: ["RNNEngine", "RNNData", "RNNTraining", "RNNStore", "RNNReport", "RNNScript"]
         ),
         // The SQLite store keeps plain values only: it depends on GRDB and nothing of ours.
         .target(
@@ -59,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "rnnlab",
             dependencies: [
-                "RNNEngine", "RNNScript", "RNNTraining", "RNNStore", "RNNReport", "CReadline", "CZMQ",
+                "RNNEngine", "RNNScript", "RNNSession", "RNNTraining", "RNNStore", "RNNReport", "CReadline", "CZMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -88,7 +95,11 @@ let package = Package(
         ),
         .testTarget(
             name: "RNNScriptTests",
-            dependencies: ["RNNScript", "RNNStore", "RNNReport"],
+            dependencies: ["RNNScript"]
+        ),
+        .testTarget(
+            name: "RNNSessionTests",
+            dependencies: ["RNNSession", "RNNScript", "RNNStore", "RNNReport", "RNNTraining"],
             exclude: ["Golden"]
         ),
         .testTarget(
@@ -99,7 +110,7 @@ let package = Package(
         // store); depending on the executable makes `swift build --build-tests` build it.
         .testTarget(
             name: "rnnlabTests",
-            dependencies: ["rnnlab", "RNNScript", "RNNTraining", "RNNStore", "RNNReport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["rnnlab", "RNNScript", "RNNSession", "RNNTraining", "RNNStore", "RNNReport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -15,9 +15,16 @@ public struct RunOverview: Sendable {
     public var seconds: Double
     /// The settings it started with, in display order.
     public var configuration: [(key: String, value: String)]
+    /// Where its starting weights came from (`x@6`), when not from a fresh initialisation.
+    public var parent: String?
+    /// Settings changed between its `train`s, as `epoch: change`.
+    public var changes: [String]
 
     public init(name: String, status: String, session: Int64?, losses: [Double], monitored: [Double], lastSplits: Int?,
-                seconds: Double, configuration: [(key: String, value: String)]) {
+                seconds: Double, configuration: [(key: String, value: String)], parent: String? = nil,
+                changes: [String] = []) {
+        self.parent = parent
+        self.changes = changes
         self.name = name
         self.status = status
         self.session = session
@@ -39,16 +46,21 @@ public struct RunOverview: Sendable {
 }
 
 public enum RunTables {
-    /// One row per run; a session column when the runs come from the store.
+    /// One row per run; a session column when the runs come from the store, and `from` and
+    /// `changes` columns when some run started from trained weights or changed a setting.
     public static func runs(_ runs: [RunOverview]) -> TextTable {
         let sessions = runs.contains { $0.session != nil }
+        let parents = runs.contains { $0.parent != nil }, changes = runs.contains { !$0.changes.isEmpty }
         let columns = ["run", "status", "epochs", "loss", "best", "optimizer", "clip", "splits"] + (sessions ? ["session"] : [])
+            + (parents ? ["from"] : []) + (changes ? ["changes"] : [])
         let rows = runs.map { r -> [String] in
             let final: String = r.losses.last.map(loss) ?? "–"
             let best: String = r.best.map { loss($0.loss) } ?? "–"
             var row: [String] = [r.name, r.status, "\(r.losses.count)", final, best]
             row += [r.value("optimizer") ?? "", r.value("clip") ?? "", r.lastSplits.map { "\($0)" } ?? ""]
             if sessions { row.append(r.session.map { "\($0)" } ?? "") }
+            if parents { row.append(r.parent ?? "") }
+            if changes { row.append(r.changes.joined(separator: "; ")) }
             return row
         }
         return TextTable(columns: columns, rows: rows)
@@ -84,6 +96,6 @@ public enum RunTables {
 
     /// Six decimals, as the epoch lines print losses.
     static func loss(_ value: Double) -> String {
-        value.isFinite ? String(format: "%.6f", value) : "\(value)"
+        NumberText.fixed(value, 6)
     }
 }

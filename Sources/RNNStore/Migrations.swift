@@ -104,6 +104,7 @@ enum Migrations {
                 CREATE INDEX run_name ON run(name);
                 """)
         }
+        RunLineageMigration.register(in: &migrator)
         return migrator
     }()
 }

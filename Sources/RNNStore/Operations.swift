@@ -57,7 +57,7 @@ extension Store {
 
     /// A cell's output, status and duration, with its attachments, in one transaction.
     public func finishCell(id: Int64, output: String, status: CellStatus, duration: Double,
-                           attachments: [(kind: String, payload: Data)] = []) throws(StoreError) {
+                           attachments: [(kind: AttachmentKind, payload: Data)] = []) throws(StoreError) {
         try perform {
             try pool.write { db in
                 try db.execute(sql: "UPDATE cell SET output = ?, status = ?, duration = ? WHERE id = ?",

@@ -155,10 +155,10 @@ public struct AttachmentRecord: Codable, Equatable, Sendable, FetchableRecord, M
     public static let databaseTableName = "attachment"
     public var id: Int64?
     public var cellID: Int64
-    public var kind: String
+    public var kind: AttachmentKind
     public var payload: Data
 
-    public init(id: Int64? = nil, cellID: Int64, kind: String, payload: Data) {
+    public init(id: Int64? = nil, cellID: Int64, kind: AttachmentKind, payload: Data) {
         self.id = id
         self.cellID = cellID
         self.kind = kind
@@ -171,4 +171,9 @@ public struct AttachmentRecord: Codable, Equatable, Sendable, FetchableRecord, M
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// What a cell's attachment holds: a table's rows (JSON), a run it trained (JSON), a figure (SVG).
+public enum AttachmentKind: String, Codable, Sendable, CaseIterable {
+    case table, run, svg
 }

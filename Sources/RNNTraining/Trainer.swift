@@ -9,7 +9,8 @@ import RNNEngine
 public struct Trainer {
     public let data: TrainingData
     private var model: Model
-    private var run: RunState
+    /// Internal so `RunChanges` can apply a setting changed between two `train`s.
+    var run: RunState
     /// The chunks of the current K, cut once per K rather than every epoch.
     private var chunks: (splits: Int, inputs: [Tensor], targets: [Tensor], masks: [Tensor])?
 

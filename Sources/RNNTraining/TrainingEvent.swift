@@ -39,8 +39,9 @@ public enum TrainingEvent: Sendable {
     case newBest(RunState)
 }
 
-/// How a `train` ended. Divergence and interruption are results, not errors.
-public enum RunStatus: String, Codable, Sendable {
+/// How one `train` ended: divergence and interruption are results, not errors (a run's
+/// status in the store adds `running`).
+public enum TrainingOutcome: String, Codable, Sendable {
     case finished, diverged, interrupted
 }
 
@@ -52,7 +53,7 @@ public enum StopReason: Sendable, Equatable {
 }
 
 public struct TrainingResult: Sendable {
-    public var status: RunStatus
+    public var status: TrainingOutcome
     public var stopReason: StopReason
     /// The epochs completed by this call.
     public var epochs: [EpochMetrics]

@@ -103,3 +103,22 @@ def test_restart_gives_a_fresh_session(tmp_path):
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=False)
+
+
+def test_sigterm_during_a_train_records_it_interrupted_and_exits(tmp_path):
+    km, kc = start_kernel()
+    execute(kc, "seed 1\ndata sine sequences=2 length=2000\nmodel lstm 8 -> dense 2")
+    msg_id = kc.execute('train epochs=100000 name="long-term"')
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        msg = kc.get_iopub_msg(timeout=TIMEOUT)
+        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "update_display_data":
+            break
+    km.provisioner.process.terminate()  # SIGTERM, as a process manager stops it
+    km.provisioner.process.wait(timeout=10)
+    assert km.provisioner.process.returncode == 128 + 15
+    session = query("SELECT session_id FROM run WHERE name = 'long-term' ORDER BY id DESC LIMIT 1")[0][0]
+    assert query("SELECT status FROM run WHERE name = 'long-term' AND session_id = ?", session) == [("interrupted",)]
+    assert query("SELECT ended_at IS NOT NULL FROM session WHERE id = ?", session) == [(1,)]
+    kc.stop_channels()
+    km.cleanup_resources()

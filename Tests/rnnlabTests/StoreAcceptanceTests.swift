@@ -258,6 +258,11 @@ final class BackgroundRun {
         process.waitUntilExit()
     }
 
+    /// Sends `signal` (SIGINT, SIGTERM, SIGHUP: the process's handlers run).
+    func send(_ signal: Int32) {
+        Glibc.kill(process.processIdentifier, signal)
+    }
+
     func wait(timeout: Duration = .seconds(300)) throws -> Int32 {
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {

@@ -35,11 +35,13 @@ final class KernelServer {
         startControl(control)
     }
 
-    /// Serves shell requests until a shutdown; then ends the session and exits.
+    /// Serves shell requests until a shutdown request (exit 0) or SIGTERM/SIGHUP (exit 128 +
+    /// the signal, after the cell in progress stopped as Ctrl-C stops it); then ends the
+    /// session and exits.
     func run() -> Never {
         iopub.status("starting", parent: nil)
         iopub.status("idle", parent: nil)
-        while !shutdown.load(ordering: .acquiring) {
+        while !shutdown.load(ordering: .acquiring) && Signals.termination == nil {
             guard shell.waitForInput(milliseconds: 100) else { continue }
             guard let message = receive(from: shell, name: "shell") else { continue }
             handleShell(message)
@@ -47,7 +49,7 @@ final class KernelServer {
         session.close()
         iopub.flush()
         usleep(200_000)  // lets ZeroMQ's I/O thread put the last iopub messages on the wire
-        exit(0)
+        exit(Signals.termination.map { 128 + $0 } ?? 0)
     }
 
     /// One message from a socket, its signature checked; a bad one is logged and dropped.

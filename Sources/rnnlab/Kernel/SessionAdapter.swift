@@ -1,6 +1,7 @@
 import Foundation
 import RNNReport
 import RNNScript
+import RNNSession
 import RNNStore
 
 // The one place the kernel touches the session layer (today `RNNScript.Interpreter`,

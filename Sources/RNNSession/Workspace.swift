@@ -1,0 +1,167 @@
+import Foundation
+import RNNData
+import RNNEngine
+import RNNReport
+import RNNScript
+import RNNStore
+import RNNTraining
+
+/// Everything a session has set up: its settings, the data, the model and where its weights
+/// came from, the active run and the runs so far. A value: a command runs on a copy, and the
+/// copy replaces the workspace only when the command succeeds.
+struct Workspace {
+    var settings = Settings()
+    var data: (spec: DataSpec, series: Series)?
+    var model: Model?
+    /// Where the model's current weights came from; a run started from them records it.
+    var origin: WeightsOrigin = .initialized
+    /// The run that `train` continues.
+    var active: ActiveRun?
+    /// This session's runs (without a store, the only ones `runs` and `compare` know).
+    var runs: [RunHistory] = []
+
+    /// The configuration a new run starts with (display order, for `runs` and `compare`).
+    var configuration: [(key: String, value: String)] {
+        let s = settings
+        var c: [(String, String)] = [("seed", "\(s.seed)"), ("data", data?.spec.text ?? "none"),
+                                     ("features", "features " + SettingText.features(s.features)),
+                                     ("targets", "targets " + SettingText.targets(s.targets)),
+                                     ("validate", s.validation.map { "validate " + SettingText.validation($0) } ?? "off"),
+                                     ("model", model?.spec.text ?? "none"), ("optimizer", s.optimizer.kind.rawValue)]
+        c += SettingText.optimizerValues(s.optimizer).map { ("optimizer.\($0.name)", $0.value) }
+        c += [("clip", SettingText.clip(s.clip)), ("schedule", SettingText.splits(s.splits)),
+              ("lr schedule", SettingText.learningRate(s.learningRate)), ("threads", "\(s.threads)")]
+        return c
+    }
+
+    /// The model to train, checked against the features and targets.
+    func checkedModel() throws(SessionError) -> Model {
+        guard let model else { throw .noModel }
+        guard model.inputWidth == settings.features.window else {
+            throw .inputWidthMismatch(model: model.inputWidth, features: settings.features.window)
+        }
+        guard model.outputWidth == settings.targets.width else {
+            throw .outputWidthMismatch(model: model.outputWidth, targets: settings.targets.width,
+                                       names: settings.targets.outputNames)
+        }
+        return model
+    }
+
+    /// A fresh model of `spec` from the seed's initialisation stream.
+    func initialModel(_ spec: ModelSpec) throws -> Model {
+        var rng = Random(masterSeed: settings.seed, purpose: .initialization)
+        let model = try Model(spec: spec, inputWidth: settings.features.window, rng: &rng)
+        guard model.outputWidth == settings.targets.width else {
+            throw SessionError.outputWidthMismatch(model: model.outputWidth, targets: settings.targets.width,
+                                                   names: settings.targets.outputNames)
+        }
+        return model
+    }
+
+    /// The tensors of the current data, features, targets and validation.
+    func prepared(stats: ZScoreStats? = nil) throws -> (TrainingData, DataSettings) {
+        guard let data else { throw SessionError.noData }
+        let s = settings
+        let prepared = try Preparation.prepare(data.series, features: s.features, targets: s.targets,
+                                               validation: s.validation, stats: stats)
+        let dataSettings = DataSettings(data: data.spec, features: s.features, targets: s.targets, validation: s.validation,
+                                        featureStats: prepared.featureStats)
+        return (try TrainingData(prepared), dataSettings)
+    }
+
+    /// Ends the active run, if any: its weights stay the model's, and a run started from them
+    /// records where they came from.
+    mutating func endActiveRun() {
+        guard let active else { return }
+        model = active.trainer.currentModel
+        origin = .run(active.reference)
+        self.active = nil
+    }
+
+    /// Fresh weights: `model` and `reset`.
+    mutating func replaceModel(_ model: Model) {
+        self.model = model
+        origin = .initialized
+        active = nil
+    }
+}
+
+/// Where a model's weights came from.
+enum WeightsOrigin: Equatable {
+    /// Initialised from the seed (`model`, `reset`).
+    case initialized
+    /// Trained by a run up to an epoch (it ended, or a checkpoint of it was loaded).
+    case run(RunReference)
+    /// `weights import FILE`.
+    case imported(path: String)
+
+    /// `x@6` or `weights import m.safetensors`; nil for fresh weights.
+    var source: String? {
+        switch self {
+        case .initialized: nil
+        case let .run(reference): reference.text
+        case let .imported(path): "weights import \(path)"
+        }
+    }
+}
+
+/// A run at an epoch.
+struct RunReference: Equatable {
+    var name: String
+    var storeID: Int64?
+    var epoch: Int
+
+    var text: String { "\(name)@\(epoch)" }
+}
+
+/// The run `train` continues.
+struct ActiveRun {
+    var name: String
+    var trainer: Trainer
+    var storeID: Int64?
+    /// The training settings of its last `train`: what differs at the next one is a change.
+    var applied: TrainingSettings
+
+    var reference: RunReference {
+        RunReference(name: name, storeID: storeID, epoch: trainer.state.epochsCompleted)
+    }
+}
+
+/// A run (of this session, or of any session in the store): its metrics, the configuration
+/// it started with, its changes of setting and where its weights came from.
+struct RunHistory: Sendable {
+    var name: String
+    var status: RunStatus
+    /// The store's session that ran it (nil without a store).
+    var session: Int64? = nil
+    var metrics: [EpochMetrics] = []
+    /// Configuration keys in display order (for `runs` and `compare`).
+    var configuration: [(key: String, value: String)]
+    var events: [RunEvent] = []
+    /// `x@6`: the run and epoch (or file) its starting weights came from.
+    var parent: String?
+
+    var finalLoss: Double? { metrics.last?.loss }
+
+    /// As the report's tables take it.
+    var overview: RunOverview {
+        RunOverview(name: name, status: status.rawValue, session: session, losses: metrics.map(\.loss),
+                    monitored: metrics.map(\.monitored), lastSplits: metrics.last?.splits,
+                    seconds: metrics.reduce(0) { $0 + $1.seconds }, configuration: configuration, parent: parent,
+                    changes: events.map { "e\($0.epoch) \($0.marker)" })
+    }
+}
+
+/// A setting changed between two `train`s of a run, in force from `epoch` on.
+struct RunEvent: Sendable, Equatable {
+    var epoch: Int
+    var setting: String
+    var old: String
+    var new: String
+
+    /// Short, for figures: `optimizer sgd lr=0.5`.
+    var marker: String { "\(setting) \(new)" }
+
+    /// For `show run`: `epoch 2: optimizer adam lr=0.001 … → sgd lr=0.5 …`.
+    var text: String { "epoch \(epoch): \(setting) \(old) → \(new)" }
+}
