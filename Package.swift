@@ -26,11 +26,13 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
+        .systemLibrary(name: "CZMQ", path: "Sources/CZMQ"),
         .target(
             name: "RNNEngine",
             dependencies: ["COpenBLAS", "CMalloc"],
@@ -38,7 +40,7 @@ let package = Package(
         ),
         .target(
             name: "RNNData",
-            dependencies: ["RNNEngine"]
+            dependencies: ["RNNEngine", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "RNNTraining",
@@ -65,8 +67,9 @@ let package = Package(
         .executableTarget(
             name: "rnnlab",
             dependencies: [
-                "RNNEngine", "RNNScript", "RNNSession", "RNNTraining", "RNNStore", "RNNReport", "CReadline",
+                "RNNEngine", "RNNScript", "RNNSession", "RNNTraining", "RNNStore", "RNNReport", "CReadline", "CZMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(

@@ -42,7 +42,7 @@ struct RNNLab: ParsableCommand {
             whole epoch).
             """,
         version: version,
-        subcommands: [Run.self, Check.self]
+        subcommands: [Run.self, Check.self, Kernel.self]
     )
 
     @Option(name: .customShort("c"), help: ArgumentHelp(
