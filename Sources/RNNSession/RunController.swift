@@ -20,7 +20,7 @@ enum RunController {
     static func train(_ options: TrainOptions, on w: inout Workspace, _ context: ExecutionContext) throws -> Effect {
         let log = context.log, emit = context.emit
         let epochs = options.epochs ?? 1
-        if let active = w.active, let name = options.name, name != active.name {
+        if let active = w.active, let name = options.name.map({ $0 + w.trial.nameSuffix }), name != active.name {
             throw SessionError.otherRunActive(active: active.name, requested: name)
         }
         let starting = w.active == nil
@@ -132,6 +132,8 @@ enum RunController {
     private static func start(named name: String?, on w: inout Workspace, log: SessionLog?,
                               emit: (OutputEvent) -> Void) throws {
         let model = try w.checkedModel()
+        var name = name
+        if !w.trial.nameSuffix.isEmpty { name = (name ?? nextRunName(w.runs)) + w.trial.nameSuffix }
         if log == nil, let name, w.runs.contains(where: { $0.name == name }) { throw SessionError.runNameTaken(name) }
         let (data, dataSettings) = try w.prepared()
         let s = w.settings

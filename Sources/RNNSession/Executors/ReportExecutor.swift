@@ -15,16 +15,16 @@ enum ReportExecutor {
             context.emit(.table(RunTables.runs(all.map(\.overview))))
         case let .compare(names, logY, figure):
             let all = try knownRuns(w, context.log)
-            let compared = try names.map { try record($0, in: all) }
+            let compared = try records(names, in: all, suffix: w.trial.nameSuffix)
             context.emit(.table(RunTables.compare(compared.map(\.overview))))
             try show(try Figures.curves(compared, metric: .loss, logY: logY, smoothing: 0), figure, context)
         case let .plot(metric, names, logY, smoothing, figure):
             let all = try knownRuns(w, context.log)
-            let curves = try Figures.curves(try names.map { try record($0, in: all) }, metric: metric, logY: logY,
+            let curves = try Figures.curves(try records(names, in: all, suffix: w.trial.nameSuffix), metric: metric, logY: logY,
                                             smoothing: smoothing)
             try show(curves, figure, context)
         case let .exportRun(name, path, force):
-            let run = try record(name, in: try knownRuns(w, context.log))
+            let run = try records([name], in: try knownRuns(w, context.log), suffix: w.trial.nameSuffix)[0]
             try FileOutput.write(Data(MetricsCSV.text(for: run).utf8), to: context.output(path), force: force, shownAs: path)
             context.emit(.text("wrote \(path)"))
         case let .exportNotebook(session, path, force):
@@ -54,6 +54,26 @@ enum ReportExecutor {
     /// Every run the session can see: the store's (all sessions), or without one this session's.
     private static func knownRuns(_ w: Workspace, _ log: SessionLog?) throws -> [RunHistory] {
         try log?.runs() ?? w.runs
+    }
+
+    /// The runs the names mean, in order: a name means its latest run (or, in a sweep trial,
+    /// the run the script named so, its suffix appended); a glob (`t-*`, `opt-?`) every name it
+    /// matches, in the order the runs started.
+    private static func records(_ names: [String], in runs: [RunHistory], suffix: String) throws(SessionError) -> [RunHistory] {
+        var found: [RunHistory] = []
+        for name in names {
+            if RunGlob.isPattern(name) {
+                let matching = RunGlob.latestMatching(name, in: runs.map(\.name))
+                guard !matching.isEmpty else { throw .unknownRun(name, known: runs.map(\.name)) }
+                for name in matching { found.append(try record(name, in: runs)) }
+            } else if !suffix.isEmpty, !runs.contains(where: { $0.name == name }),
+                      runs.contains(where: { $0.name == name + suffix }) {
+                found.append(try record(name + suffix, in: runs))
+            } else {
+                found.append(try record(name, in: runs))
+            }
+        }
+        return found
     }
 
     /// The latest run of that name (an experiment run again reuses its names).
