@@ -98,10 +98,11 @@ struct TrialTask {
             usleep(50_000)
         }
         let code: Int32 = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        let best = TrialStatus.bestLoss(store: store.path)
         try moveStore(store, to: kept)
         let state: TrialStatus.State = code == 0 ? .finished : (code == 130 || code == 143 || code == 129) ? .interrupted : .failed
         try TrialStatus(state: state, exitStatus: code, seconds: Date().timeIntervalSince(started),
-                        bestLoss: TrialStatus.bestLoss(store: kept.path)).write(in: folder)
+                        bestLoss: best).write(in: folder)
         Console.write("trial \(trial.folder) \(state.rawValue) (exit \(code))\n", to: .output)
         return code
     }
