@@ -143,3 +143,62 @@ import Testing
         try b.close()
     }
 }
+
+/// The emitted job array on a real single-node Slurm (`scripts/slurm_cluster start`; started
+/// here when `sinfo` does not answer). It fails, saying why, when Slurm cannot be had.
+@Suite(.serialized) struct SlurmSweepTests {
+    static func shell(_ command: String, timeout: Duration = .seconds(600)) throws -> (status: Int32, output: String) {
+        let scratch = try Scratch()
+        let out = scratch.file("out")
+        try Data().write(to: out)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", command]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = process.standardOutput
+        try process.run()
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning { process.terminate(); process.waitUntilExit() }
+        return (process.terminationStatus, String(decoding: try Data(contentsOf: out), as: UTF8.self))
+    }
+
+    @Test func theJobArrayEqualsTheLocalSweep() throws {
+        var started = false
+        if try Self.shell("sinfo -h -o %T 2>&1 | grep -qx idle").status != 0 {
+            let start = try Self.shell("\(Binary.packageRoot.path)/scripts/slurm_cluster start")
+            try #require(start.status == 0, "Slurm could not be started (scripts/slurm_cluster start):\n\(start.output)")
+            started = true
+        }
+        defer { if started { _ = try? Self.shell("\(Binary.packageRoot.path)/scripts/slurm_cluster stop") } }
+
+        let work = try Scratch()
+        try work.write("grid.rnn", SweepTests.script)
+        let emitted = try Binary.run(["sweep", "grid.rnn"] + SweepTests.grid + ["--emit", "slurm", "--max-parallel", "2",
+                                                                                 "--time", "00:10:00"], in: work.url)
+        try #require(emitted.status == 0, "\(emitted.stderr)")
+        let batch = try String(contentsOf: work.file("sweep-grid/sweep.sbatch"), encoding: .utf8)
+        #expect(batch.contains("#SBATCH --array=0-3%2"))
+        #expect(batch.contains("#SBATCH --cpus-per-task=1"))
+        #expect(batch.contains("#SBATCH --requeue"))
+        #expect(batch.contains("#SBATCH --chdir=\(work.file("sweep-grid").path)"))
+        #expect(batch.contains("exec /") && batch.contains(" sweep task /") && batch.contains("$SLURM_ARRAY_TASK_ID"))
+        let line = try #require(emitted.stdout.split(separator: "\n").first { $0.hasPrefix("  sbatch ") })
+        let submitted = try Self.shell("cd \(work.url.path) && env -u RNNLAB_STORE \(line.dropFirst(2).replacingOccurrences(of: "sbatch ", with: "sbatch --wait "))")
+        #expect(submitted.status == 0, "sbatch --wait: \(submitted.output)")
+        let collect = try Binary.run(["sweep", "collect", "sweep-grid", "--store", "slurm.sqlite"], in: work.url)
+        #expect(collect.status == 0, "\(collect.stderr)")
+        let status = try Binary.run(["sweep", "status", "sweep-grid"], in: work.url)
+        #expect(status.stdout.contains("4 finished"), "\(status.stdout)")
+
+        let local = try Scratch()
+        try local.write("grid.rnn", SweepTests.script)
+        let sweep = try Binary.run(["sweep", "grid.rnn"] + SweepTests.grid + ["--jobs", "2", "--store", "local.sqlite"],
+                                   in: local.url, timeout: .seconds(300))
+        try #require(sweep.status == 0, "\(sweep.stderr)")
+        let fromSlurm = try SweepTests.losses(work.file("slurm.sqlite").path)
+        #expect(fromSlurm.count == 4)
+        #expect(fromSlurm == (try SweepTests.losses(local.file("local.sqlite").path)), "the Slurm array's losses differ from the local sweep's")
+    }
+}
