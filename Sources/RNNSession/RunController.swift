@@ -19,11 +19,18 @@ enum RunController {
     /// and `RUN@best` checkpoints are written there.
     static func train(_ options: TrainOptions, on w: inout Workspace, _ context: ExecutionContext) throws -> Effect {
         let log = context.log, emit = context.emit
-        let epochs = options.epochs ?? 1
+        var epochs = options.epochs ?? 1
         if let active = w.active, let name = options.name.map({ $0 + w.trial.nameSuffix }), name != active.name {
             throw SessionError.otherRunActive(active: active.name, requested: name)
         }
-        let starting = w.active == nil
+        var starting = w.active == nil
+        if starting, w.trial.resumeInterrupted, let log, let name = options.name.map({ $0 + w.trial.nameSuffix }),
+           let (checkpoint, epoch) = try interruptedCheckpoint(of: name, log: log), epoch < epochs {
+            // A stopped sweep trial run again: the run goes on from where it stopped.
+            try resume(checkpoint, on: &w, log: log, emit: emit)
+            epochs -= epoch
+            starting = false
+        }
         if starting {
             try start(named: options.name, on: &w, log: log, emit: emit)
         } else {
@@ -203,6 +210,15 @@ enum RunController {
         var n = runs.count + 1
         while runs.contains(where: { $0.name == "run-\(n)" }) { n += 1 }
         return "run-\(n)"
+    }
+
+    /// The latest `NAME@EPOCH` checkpoint of the latest run called `name`, when that run was
+    /// interrupted (`rnnlab run --resume-interrupted`: a stopped sweep trial run again).
+    private static func interruptedCheckpoint(of name: String, log: SessionLog) throws -> (String, Int)? {
+        guard let run = try log.run(named: name), run.status == .interrupted else { return nil }
+        let mine = try log.checked { try log.store.checkpoints() }
+            .filter { $0.runName == name && $0.name == "\(name)@\($0.epoch)" }
+        return mine.max { $0.epoch < $1.epoch }.map { ($0.name, $0.epoch) }
     }
 
     /// `resume NAME`: everything the checkpoint holds becomes the workspace, and its run the active one.

@@ -95,11 +95,16 @@ public struct TrialLabels: Sendable {
     public var threads: Int?
     public var tags: [(key: String, value: String)]
     public var nameSuffix: String
+    /// A `train` that would start a run whose latest record in the store was interrupted
+    /// resumes it from its latest checkpoint and trains only the epochs left (a stopped trial run again).
+    public var resumeInterrupted: Bool
 
-    public init(threads: Int? = nil, tags: [(key: String, value: String)] = [], nameSuffix: String = "") {
+    public init(threads: Int? = nil, tags: [(key: String, value: String)] = [], nameSuffix: String = "",
+                resumeInterrupted: Bool = false) {
         self.threads = threads
         self.tags = tags
         self.nameSuffix = nameSuffix
+        self.resumeInterrupted = resumeInterrupted
     }
 }
 

@@ -111,6 +111,9 @@ struct TrialOptions: ParsableArguments {
         valueName: "suffix"))
     var nameSuffix: String = ""
 
+    @Flag(help: "A train that starts a run the store holds interrupted resumes it from its latest checkpoint instead.")
+    var resumeInterrupted = false
+
     func validate() throws {
         if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be 1…256, not \(threads)") }
         for tag in tags where !tag.contains("=") { throw ValidationError("--tag expects KEY=VALUE, not '\(tag)'") }
@@ -123,6 +126,6 @@ struct TrialOptions: ParsableArguments {
         TrialLabels(threads: threads, tags: tags.map { tag in
             let equals = tag.firstIndex(of: "=")!
             return (String(tag[..<equals]), String(tag[tag.index(after: equals)...]))
-        }, nameSuffix: nameSuffix)
+        }, nameSuffix: nameSuffix, resumeInterrupted: resumeInterrupted)
     }
 }

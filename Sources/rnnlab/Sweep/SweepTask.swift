@@ -63,13 +63,26 @@ struct TrialTask {
         try fm.createDirectory(at: local, withIntermediateDirectories: true)
         defer { try? fm.removeItem(at: local) }
         let store = local.appendingPathComponent(TrialStatus.storeName)
-        // A stopped trial's copy is kept beside, and the trial runs again from its start: a
-        // trial is deterministic, so it ends bit-identical to one never stopped.
+        // A stopped trial's store goes back to scratch disk and the script runs again on it
+        // with --resume-interrupted: the interrupted run resumes from its latest checkpoint
+        // (a trial is deterministic up to there) and trains only the epochs left. A failed
+        // trial's store is set aside and the trial starts over.
         let kept = folder.appendingPathComponent(TrialStatus.storeName)
+        var resuming = false
         if fm.fileExists(atPath: kept.path) {
-            let aside = folder.appendingPathComponent("trial.stopped.sqlite")
-            try? fm.removeItem(at: aside)
-            try fm.moveItem(at: kept, to: aside)
+            if TrialStatus.read(in: folder)?.state == .interrupted {
+                // With its WAL, should anyone have opened the copy since (a WAL left beside
+                // a file it does not belong to would corrupt it).
+                try fm.copyItem(at: kept, to: store)
+                for suffix in ["-wal"] where fm.fileExists(atPath: kept.path + suffix) {
+                    try fm.copyItem(atPath: kept.path + suffix, toPath: store.path + suffix)
+                }
+                resuming = true
+            } else {
+                let aside = folder.appendingPathComponent("trial.failed.sqlite")
+                try? fm.removeItem(at: aside)
+                try fm.moveItem(at: kept, to: aside)
+            }
         }
         try? fm.removeItem(at: folder.appendingPathComponent(TrialStatus.fileName))
         try TrialClaim.mine().write(in: folder)
@@ -81,7 +94,7 @@ struct TrialTask {
         _ = try? log.seekToEnd()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: plan.binary)
-        process.arguments = plan.arguments(of: trial, store: store.path)
+        process.arguments = plan.arguments(of: trial, store: store.path) + (resuming ? ["--resume-interrupted"] : [])
         process.currentDirectoryURL = folder
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = log
@@ -119,6 +132,7 @@ struct TrialTask {
         try? fm.removeItem(at: part)
         try fm.copyItem(at: store, to: part)
         if fm.fileExists(atPath: destination.path) { try fm.removeItem(at: destination) }
+        for suffix in ["-wal", "-shm"] { try? fm.removeItem(atPath: destination.path + suffix) }
         try fm.moveItem(at: part, to: destination)
     }
 }
