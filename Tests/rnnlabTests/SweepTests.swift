@@ -98,6 +98,43 @@ import Testing
         }
     }
 
+    @Test func ctrlCStopsEveryTrialAndEachIsRecordedInterrupted() throws {
+        let work = try Scratch()
+        try work.write("grid.rnn", Self.script)
+        let sweep = try BackgroundRun(["sweep", "grid.rnn", "--grid", "optimizer=sgd,adam", "--grid", "length=3000",
+                                       "--grid", "epochs=200", "--jobs", "2", "--store", "all.sqlite"], in: work.url)
+        let logs = (0..<2).map { work.file("sweep-grid/trials/00\($0)/output.log") }
+        let deadline = ContinuousClock.now + .seconds(120)
+        while ContinuousClock.now < deadline,
+              !logs.allSatisfy({ ((try? String(contentsOf: $0, encoding: .utf8)) ?? "").contains("epoch 1/200") }) {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        sweep.send(SIGINT)
+        #expect(try sweep.wait(timeout: .seconds(120)) == 130, "\(sweep.errors)")
+        let status = try Binary.run(["sweep", "status", "sweep-grid"], in: work.url)
+        #expect(status.stdout.contains("2 interrupted"), "\(status.stdout)")
+        for n in 0..<2 {
+            let store = try Store.open(path: work.file("sweep-grid/trials/00\(n)/trial.sqlite").path)
+            let run = try #require(try store.run(named: "g-t\(n)"))
+            #expect(run.status == .interrupted)
+            #expect(try store.metrics(runID: run.id!).count < 200)
+            try store.close()
+        }
+    }
+
+    @Test func runThreadsWinsOverTheScriptsThreads() throws {
+        let work = try Scratch()
+        try work.write("t.rnn", Self.script.replacingOccurrences(of: "seed 7", with: "seed 7\nthreads 2"))
+        let run = try Binary.run(["run", "t.rnn", "--set", "epochs=1", "--threads", "1", "--tag", "sweep=s", "--store", "t.sqlite"],
+                                 in: work.url)
+        try #require(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("threads 2 ignored: --threads 1 wins"), "\(run.stdout)")
+        let store = try Store.open(path: work.file("t.sqlite").path)
+        let configuration = try #require(try store.run(named: "g")).configuration
+        #expect(configuration.contains(#""threads":"1""#) && configuration.contains(#""sweep":"s""#), "\(configuration)")
+        try store.close()
+    }
+
     @Test func aStoppedTaskRunAgainEndsAsAnUninterruptedTrial() throws {
         let work = try Scratch()
         try work.write("grid.rnn", Self.script)
