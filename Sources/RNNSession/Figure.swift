@@ -41,6 +41,18 @@ public struct Figure: Sendable, Equatable {
                                                            smoothing: smoothing)) + "\n"
     }
 
+    /// The figure with its title and series names safe to draw on a terminal (`VisibleText`).
+    public func visible() -> Figure {
+        var figure = self
+        figure.title = VisibleText.of(title)
+        figure.series = series.map { series in
+            var series = series
+            series.name = VisibleText.of(series.name)
+            return series
+        }
+        return figure
+    }
+
     /// What a `to "FILE"` option gives: a figure written there instead of drawn.
     func written() -> Figure {
         var figure = self

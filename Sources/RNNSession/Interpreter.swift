@@ -165,8 +165,14 @@ public final class Interpreter {
                 candidates += spec.options.map { $0.name + "=" } + spec.words
             }
         }
-        candidates += workspace.runs.map(\.name)
+        candidates += workspace.runs.map(\.name) + storedNames()
         return Array(Set(candidates.filter { $0.hasPrefix(current) && $0 != current })).sorted()
+    }
+
+    /// Run and checkpoint names of the store, for completion (none when it cannot be read).
+    private func storedNames() -> [String] {
+        guard let store = log?.store else { return [] }
+        return ((try? store.runs().map(\.name)) ?? []) + ((try? store.checkpointNames()) ?? [])
     }
 
     /// The `--set` names a script never binds with `let` (in its blocks, or in the scripts it
@@ -332,12 +338,18 @@ public final class Interpreter {
             } catch {
                 throw ScriptError(.error("\(error)", range: call.range))
             }
-            let repeatable = cells.filter(SessionScript.isRepeatable)
-            for cell in repeatable {
-                let firstLine = cell.source.split(separator: "\n").first.map(String.init) ?? ""
-                emit(.text("replay [\(cell.number)] \(firstLine)"))
-                let (script, _) = Parser.parse(cell.source, file: "session \(session) [\(cell.number)]")
-                var nested = Runner(interpreter: interpreter, source: cell.source, directory: directory, emit: emit,
+            let repeatable: [SessionScript.Repeated]
+            do {
+                repeatable = try log.repeatedCells(cells)
+            } catch {
+                throw ScriptError(.error("\(error)", range: call.range))
+            }
+            for repeated in repeatable {
+                let cell = repeated.cell
+                let firstLine = repeated.source.split(separator: "\n").first.map(String.init) ?? ""
+                emit(.text("replay [\(cell.number)] \(firstLine)" + (repeated.note.map { "   # \($0)" } ?? "")))
+                let (script, _) = Parser.parse(repeated.source, file: "session \(session) [\(cell.number)]")
+                var nested = Runner(interpreter: interpreter, source: repeated.source, directory: directory, emit: emit,
                                     isCancelled: isCancelled, dryRun: false)
                 let outcome = nested.run(script.statements)
                 if outcome.status == .error {

@@ -82,8 +82,12 @@ public struct RunSummary: Sendable, Equatable, Codable {
     public var finalLoss: Double?
     public var bestLoss: Double?
     public var message: String
+    /// Epochs this `train` completed (nil in attachments recorded before it was kept).
+    public var epochsThisTrain: Int?
 
-    public init(name: String, status: TrainingOutcome, epochs: Int, finalLoss: Double?, bestLoss: Double?, message: String) {
+    public init(name: String, status: TrainingOutcome, epochs: Int, finalLoss: Double?, bestLoss: Double?, message: String,
+                epochsThisTrain: Int? = nil) {
+        self.epochsThisTrain = epochsThisTrain
         self.name = name
         self.status = status
         self.epochs = epochs

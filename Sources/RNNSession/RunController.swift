@@ -43,11 +43,12 @@ enum RunController {
         if !w.runs.contains(where: { $0.name == run.name }) {     // resumed from the store
             w.runs.append(RunHistory(name: run.name, status: .running, configuration: w.configuration))
         }
-        let lastEpoch = run.trainer.state.epochsCompleted + epochs
+        let firstEpoch = run.trainer.state.epochsCompleted
+        let lastEpoch = firstEpoch + epochs
         var epochStart = Date()
         var epochSeconds: [Double] = []
         var bestState: RunState?
-        var unrecorded: String?
+        var pending: [EpochMetrics] = []
         let result: TrainingResult
         do {
             result = try run.trainer.train(epochs: epochs, until: options.until, earlyStop: options.earlyStop,
@@ -66,10 +67,13 @@ enum RunController {
                 case let .epochFinished(metrics):
                     epochSeconds.append(metrics.seconds)
                     // Committed before it is printed: an epoch the user has seen is in the store.
-                    if let log, let id = run.storeID, unrecorded == nil {
-                        do { try log.appendEpoch(runID: id, metrics) } catch {
-                            unrecorded = "\(error)"
-                            emit(.text("warning: epoch \(metrics.epoch) and the rest of this train are not recorded: \(error)"))
+                    // When the store is busy beyond its retries, the epochs wait here, in order,
+                    // and are written with the next one that gets through.
+                    if let log, let id = run.storeID {
+                        pending.append(metrics)
+                        if let failure = flush(&pending, runID: id, log: log), pending.count == 1 {
+                            emit(.text("warning: the store is busy (\(failure)); epoch \(metrics.epoch) and any after "
+                                       + "it are kept and written when it frees"))
                         }
                     }
                     emit(.epoch(EpochLine(runName: run.name, metrics: metrics, lastEpoch: lastEpoch)))
@@ -118,6 +122,16 @@ enum RunController {
             w.active = run
         }
         if let log, let id = run.storeID {
+            // The last chance for epochs a busy store held back: a few more tries, a second apart.
+            var unrecorded = flush(&pending, runID: id, log: log)
+            for _ in 0..<30 where unrecorded != nil {
+                Thread.sleep(forTimeInterval: 1)
+                unrecorded = flush(&pending, runID: id, log: log)
+            }
+            if let unrecorded {
+                message += "; warning: epochs \(pending.map { "\($0.epoch)" }.joined(separator: ", ")) are not recorded "
+                    + "(\(unrecorded))"
+            }
             do {
                 try log.endRun(id: id, status: result.status)
                 if unrecorded == nil {
@@ -131,7 +145,8 @@ enum RunController {
             }
         }
         emit(.runEnded(RunSummary(name: run.name, status: result.status, epochs: done, finalLoss: w.runs[index].finalLoss,
-                                  bestLoss: run.trainer.state.bestLoss, message: message)))
+                                  bestLoss: run.trainer.state.bestLoss, message: message,
+                                  epochsThisTrain: done - firstEpoch)))
         return result.status == .interrupted ? .interrupted : .done
     }
 
@@ -204,6 +219,15 @@ enum RunController {
         if let index = w.runs.lastIndex(where: { $0.name == run.name }) { w.runs[index].events += events }
         run.applied = new
         w.active = run
+    }
+
+    /// Writes the waiting epochs in order; nil when all are written, else why the first failed.
+    private static func flush(_ pending: inout [EpochMetrics], runID: Int64, log: SessionLog) -> String? {
+        while let first = pending.first {
+            do { try log.appendEpoch(runID: runID, first) } catch { return "\(error)" }
+            pending.removeFirst()
+        }
+        return nil
     }
 
     private static func nextRunName(_ runs: [RunHistory]) -> String {

@@ -16,6 +16,8 @@ public enum SessionError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownRun(String, known: [String])
     case unknownHelpTopic(String, suggestion: String?)
     case fileExists(String)
+    case notARegularFile(String, what: String)
+    case wouldOverwriteStore(String)
     case cannotWrite(String, reason: String)
     case cannotRead(String, reason: String)
     case figureNotSVG(String)
@@ -59,6 +61,10 @@ public enum SessionError: Error, Sendable, Equatable, CustomStringConvertible {
             "no command '\(topic)'" + (suggestion.map { " (did you mean '\($0)'?)" } ?? "") + "; 'help' lists them all"
         case let .fileExists(name):
             "'\(name)' exists; add 'force' to replace it"
+        case let .notARegularFile(name, what):
+            "'\(name)' is \(what), not a regular file; write to a file name instead"
+        case let .wouldOverwriteStore(name):
+            "'\(name)' is this session's store (or one of its files); export to another name"
         case let .cannotWrite(name, reason):
             "cannot write '\(name)': \(reason)"
         case let .cannotRead(name, reason):

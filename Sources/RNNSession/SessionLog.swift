@@ -182,6 +182,12 @@ public final class SessionLog {
         }
     }
 
+    /// What a replay or an export repeats of these recorded cells (`SessionScript`).
+    func repeatedCells(_ cells: [CellRecord]) throws -> [SessionScript.Repeated] {
+        let attachments = try checked { try Dictionary(uniqueKeysWithValues: cells.map { ($0.id!, try store.attachments(cellID: $0.id!)) }) }
+        return SessionScript.repeated(cells) { attachments[$0.id!] ?? [] }
+    }
+
     // MARK: Notebook
 
     /// A recorded session as a notebook: its cells (without the one running now), their

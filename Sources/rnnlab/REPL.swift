@@ -1,3 +1,4 @@
+import RNNReport
 import RNNScript
 import RNNSession
 
@@ -15,6 +16,11 @@ struct REPL {
     /// Cells of the store loaded into the line editor's history at start.
     static let historyLength = 1_000
 
+    /// One line before the first prompt: what this is, where it records, where help is.
+    static func banner(store: String?) -> String {
+        "rnnlab \(RNNLab.version) · store \(store.map(VisibleText.of) ?? "none") · 'help' lists the commands, Ctrl-D quits\n"
+    }
+
     /// Runs until the user quits; returns the exit status (0).
     func run() -> Int32 {
         let interpreter = interpreter
@@ -23,6 +29,7 @@ struct REPL {
         for source in (try? interpreter.log?.store.recentSources(limit: Self.historyLength)) ?? [] {
             editor.addHistory(source)
         }
+        console.write(Write(.output, Self.banner(store: interpreter.log?.store.path)))
         var pending: [String] = []
         while true {
             let number = interpreter.nextCellNumber

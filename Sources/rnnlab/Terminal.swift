@@ -77,7 +77,8 @@ struct Write: Sendable, Equatable {
     }
 }
 
-/// Turns the interpreter's output events into text for the standard streams. Pure: the only
+/// Turns the interpreter's output events into text for the standard streams; text that came
+/// from outside (names, sources, paths) is made visible (`VisibleText`). Pure: the only
 /// state is whether a live progress line is on screen (it must be erased before anything
 /// else is written, and is replaced by the epoch's summary line).
 struct EventRenderer: Sendable {
@@ -101,18 +102,20 @@ struct EventRenderer: Sendable {
         case let .epoch(line):
             return erasingProgress() + [Write(.output, line.plainText + "\n")]
         case let .text(text):
-            return erasingProgress() + [Write(.output, Self.terminated(text))]
+            return erasingProgress() + [Write(.output, Self.terminated(VisibleText.of(text)))]
         case let .table(table):
-            return erasingProgress() + [Write(.output, Self.terminated(table.render()))]
+            return erasingProgress() + [Write(.output, Self.terminated(VisibleText.of(table.render())))]
         case let .diagnostic(diagnostic, source):
             let text = diagnostic.render(source: source, color: terminal.colorErrors)
             return erasingProgress() + [Write(.error, Self.terminated(text))]
         case let .runEnded(summary):
+            var summary = summary
+            summary.message = VisibleText.of(summary.message)
             let text = Self.runEnded(summary, color: terminal.colorOutput)
             return erasingProgress() + [Write(.output, Self.terminated(text))]
         case let .figure(figure):
             guard figure.inTerminal else { return [] }
-            let text = figure.terminalText(width: width, color: terminal.colorOutput)
+            let text = figure.visible().terminalText(width: width, color: terminal.colorOutput)
             return erasingProgress() + [Write(.output, Self.terminated(text))]
         }
     }

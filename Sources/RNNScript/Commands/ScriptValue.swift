@@ -22,6 +22,12 @@ public enum ScriptValue: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+/// The largest values a script may build, so no script can exhaust memory through them.
+public enum ValueLimits {
+    public static let stringBytes = 1 << 20
+    public static let listElements = 100_000
+}
+
 /// The variables in scope: `let` bindings and loop variables, innermost last.
 public struct Environment {
     public var variables: [String: ScriptValue] = [:]
@@ -36,7 +42,13 @@ public struct Environment {
         case let .variable(name): return try lookup(name, at: value.range)
         case let .list(items):
             var out: [ScriptValue] = []
-            for item in items { out += try evaluate(item).elements }
+            for item in items {
+                out += try evaluate(item).elements
+                guard out.count <= ValueLimits.listElements else {
+                    throw ScriptError(.error("a list of more than \(ValueLimits.listElements) elements is over the limit",
+                                             range: value.range))
+                }
+            }
             return .list(out)
         case let .string(parts):
             var text = ""
@@ -44,6 +56,11 @@ public struct Environment {
                 switch part.kind {
                 case let .text(t): text += t
                 case let .variable(name): text += try lookup(name, at: part.range).description
+                }
+                // Checked as it grows: `let a = "$a$a"` in a loop doubles it each time.
+                guard text.utf8.count <= ValueLimits.stringBytes else {
+                    throw ScriptError(.error("a string of more than \(ValueLimits.stringBytes) bytes is over the limit "
+                                             + "(1 MiB; strings hold names, paths and messages)", range: value.range))
                 }
             }
             return .string(text)

@@ -12,8 +12,13 @@ public enum TrainingCommands {
         .integer("last", \.last, in: 1...100_000, help: "how many final steps to list"),
     ])
 
+    static let trainName = "train"
+
+    /// Whether a call is `train` (its variables need not be bound yet, as in a recorded cell).
+    public static func isTrain(_ call: CommandCall) -> Bool { call.head.name == trainName }
+
     static let all: [CommandSpec] = [
-        CommandSpec("train", group: .training, summary: "trains N more epochs: continues the current run, or starts one",
+        CommandSpec(trainName, group: .training, summary: "trains N more epochs: continues the current run, or starts one",
                     usage: ["train epochs=N [name=NAME] [until=LOSS] [early_stop=P]"], options: train.infos(),
                     example: "train epochs=10 name=\"first\"") { call, env in
             var a = try Arguments(call, in: env)

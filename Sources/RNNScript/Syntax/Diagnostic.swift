@@ -51,9 +51,17 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
     /// - Returns: lines joined by `"\n"`, with no trailing newline.
     public func render(source: String, color: Bool) -> String {
         var lines = [header(color: color)]
-        if let text = Self.line(location.line, of: source) {
+        if let full = Self.line(location.line, of: source) {
+            // A very long line is echoed as a window around the place (a 5 MB line once gave
+            // hundreds of MB of messages).
+            let first = full.count <= Self.echoLimit ? 0 : max(0, range.start.column - 1 - Self.echoLimit / 2)
+            let last = min(full.count, first + Self.echoLimit)
+            let text = (first > 0 ? ["…"] : []) + Array(full[first..<last]) + (last < full.count ? ["…"] : [])
+            let shift = first - (first > 0 ? 1 : 0)
             lines.append(String(String.UnicodeScalarView(text.map(Self.displayable))))
-            lines.append(caretLine(under: text, color: color))
+            let start = max(range.start.column, 1) - shift
+            let end = (range.end.line == range.start.line ? range.end.column - 1 : full.count) - shift
+            lines.append(caretLine(under: text, from: min(max(start, 1), text.count + 1), to: min(end, text.count), color: color))
         }
         for note in notes {
             lines.append(note.render(source: source, color: color))
@@ -83,17 +91,18 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
     /// Spaces up to the start column (tabs where the source line has tabs, so the caret lines
     /// up in a terminal), a `^` at the start and a `~` under every further scalar of the range on
     /// this line.
-    private func caretLine(under text: [Unicode.Scalar], color: Bool) -> String {
-        let start = max(range.start.column, 1)
+    private func caretLine(under text: [Unicode.Scalar], from start: Int, to lastColumn: Int, color: Bool) -> String {
         var pad = ""
-        for column in 1..<start {
+        for column in 1..<max(start, 1) {
             pad.unicodeScalars.append(column <= text.count && text[column - 1] == "\t" ? "\t" : " ")
         }
-        let lastColumn = range.end.line == range.start.line ? range.end.column - 1 : text.count
         let tildes = String(repeating: "~", count: max(lastColumn - start, 0))
         let marks = "^" + tildes
         return color ? pad + ANSI.boldGreen + marks + ANSI.reset : pad + marks
     }
+
+    /// Columns of a source line echoed under a message, at most.
+    static let echoLimit = 200
 
     /// The scalars of 1-based line `number` of `source`, without its line break, or nil when
     /// the source has no such line. Line breaks are counted as the lexer counts them, and a

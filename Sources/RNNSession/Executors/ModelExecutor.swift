@@ -23,8 +23,7 @@ enum ModelExecutor {
             w.replaceModel(try w.initialModel(model.spec))
         case let .weightsExport(path, force):
             guard let model = w.active?.trainer.currentModel ?? w.model else { throw SessionError.noModel }
-            try FileOutput.write(Data(try model.exportedWeights().encoded()), to: context.output(path), force: force,
-                                 shownAs: path)
+            try context.write(Data(try model.exportedWeights().encoded()), to: path, force: force)
             context.emit(.text("wrote \(path) (\(Plural.count(model.parameterNames.count, "tensor")))"))
         case let .weightsImport(path):
             guard var model = w.active?.trainer.currentModel ?? w.model else { throw SessionError.importNeedsModel }

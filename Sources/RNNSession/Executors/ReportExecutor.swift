@@ -25,13 +25,13 @@ enum ReportExecutor {
             try show(curves, figure, context)
         case let .exportRun(name, path, force):
             let run = try records([name], in: try knownRuns(w, context.log), suffix: w.trial.nameSuffix)[0]
-            try FileOutput.write(Data(MetricsCSV.text(for: run).utf8), to: context.output(path), force: force, shownAs: path)
+            try context.write(Data(MetricsCSV.text(for: run).utf8), to: path, force: force)
             context.emit(.text("wrote \(path)"))
         case let .exportNotebook(session, path, force):
             let log = try context.store(for: "export notebook")
             let document = try log.notebook(session: session.map(Int64.init) ?? log.sessionID)
             let text = path.hasSuffix(".html") ? document.html() : document.markdown()
-            try FileOutput.write(Data(text.utf8), to: context.output(path), force: force, shownAs: path)
+            try context.write(Data(text.utf8), to: path, force: force)
             context.emit(.text("wrote \(path) (\(Plural.count(document.cells.count, "cell")))"))
         }
         return .done
@@ -46,7 +46,7 @@ enum ReportExecutor {
             return
         }
         guard path.hasSuffix(".svg") else { throw SessionError.figureNotSVG(path) }
-        try FileOutput.write(Data(figure.svg.utf8), to: context.output(path), force: options.force, shownAs: path)
+        try context.write(Data(figure.svg.utf8), to: path, force: options.force)
         context.emit(.figure(figure.written()))
         context.emit(.text("wrote \(path)"))
     }

@@ -63,9 +63,10 @@ enum StoreExecutor {
         case let .exportSession(session, path, force):
             let log = try context.store(for: "export session")
             let (meta, cells) = try log.recordedSession(Int64(session))
-            let script = SessionScript.text(of: cells, session: meta)
-            try FileOutput.write(Data(script.text.utf8), to: context.output(path), force: force, shownAs: path)
-            emit(.text("wrote \(path) (\(Plural.count(script.cells, "cell")) of session \(session))"))
+            let repeated = try log.repeatedCells(cells)
+            try context.write(Data(SessionScript.text(of: repeated, total: cells.count, session: meta).utf8), to: path,
+                              force: force)
+            emit(.text("wrote \(path) (\(Plural.count(repeated.count, "cell")) of session \(session))"))
         }
         return .done
     }
