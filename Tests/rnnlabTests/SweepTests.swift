@@ -187,21 +187,15 @@ import Testing
 /// The emitted job array on a real single-node Slurm (`scripts/slurm_cluster start`; started
 /// here when `sinfo` does not answer). It fails, saying why, when Slurm cannot be had.
 @Suite(.serialized) struct SlurmSweepTests {
+    /// A bash command, its output; spawned with no descriptor but stdio inherited, since the
+    /// daemons `slurm_cluster start` leaves behind would otherwise hold the test's pipes open.
     static func shell(_ command: String, timeout: Duration = .seconds(600)) throws -> (status: Int32, output: String) {
         let scratch = try Scratch()
         let out = scratch.file("out")
-        try Data().write(to: out)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", command]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = process.standardOutput
-        try process.run()
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning && ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        if process.isRunning { process.terminate(); process.waitUntilExit() }
-        return (process.terminationStatus, String(decoding: try Data(contentsOf: out), as: UTF8.self))
+        var environment = ProcessInfo.processInfo.environment
+        environment["RNNLAB_STORE"] = nil
+        let status = try spawnAndWait(["/bin/bash", "-c", command], environment: environment, output: out.path, timeout: timeout)
+        return (status, String(decoding: (try? Data(contentsOf: out)) ?? Data(), as: UTF8.self))
     }
 
     @Test func theJobArrayEqualsTheLocalSweep() throws {
@@ -225,7 +219,7 @@ import Testing
         #expect(batch.contains("#SBATCH --chdir=\(work.file("sweep-grid").path)"))
         #expect(batch.contains("exec /") && batch.contains(" sweep task /") && batch.contains("$SLURM_ARRAY_TASK_ID"))
         let line = try #require(emitted.stdout.split(separator: "\n").first { $0.hasPrefix("  sbatch ") })
-        let submitted = try Self.shell("cd \(work.url.path) && env -u RNNLAB_STORE \(line.dropFirst(2).replacingOccurrences(of: "sbatch ", with: "sbatch --wait "))")
+        let submitted = try Self.shell("cd \(work.url.path) && \(line.dropFirst(2).replacingOccurrences(of: "sbatch ", with: "sbatch --wait "))")
         #expect(submitted.status == 0, "sbatch --wait: \(submitted.output)")
         let collect = try Binary.run(["sweep", "collect", "sweep-grid", "--store", "slurm.sqlite"], in: work.url)
         #expect(collect.status == 0, "\(collect.stderr)")
