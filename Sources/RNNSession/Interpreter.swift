@@ -35,11 +35,14 @@ public final class Interpreter {
     private var includeStack: [URL] = []
 
     public init(baseDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-                outputDirectory: URL? = nil, overrides: [String: Value] = [:], log: SessionLog? = nil) {
+                outputDirectory: URL? = nil, overrides: [String: Value] = [:], log: SessionLog? = nil,
+                trial: TrialLabels = TrialLabels()) {
         self.baseDirectory = baseDirectory
         self.outputDirectory = outputDirectory ?? baseDirectory
         self.overrides = overrides
         self.log = log
+        workspace.trial = trial
+        if let threads = trial.threads { workspace.settings.threads = threads }
     }
 
     /// How a text divides into cells.

@@ -19,11 +19,18 @@ enum RunController {
     /// and `RUN@best` checkpoints are written there.
     static func train(_ options: TrainOptions, on w: inout Workspace, _ context: ExecutionContext) throws -> Effect {
         let log = context.log, emit = context.emit
-        let epochs = options.epochs ?? 1
-        if let active = w.active, let name = options.name, name != active.name {
+        var epochs = options.epochs ?? 1
+        if let active = w.active, let name = options.name.map({ $0 + w.trial.nameSuffix }), name != active.name {
             throw SessionError.otherRunActive(active: active.name, requested: name)
         }
-        let starting = w.active == nil
+        var starting = w.active == nil
+        if starting, w.trial.resumeInterrupted, let log, let name = options.name.map({ $0 + w.trial.nameSuffix }),
+           let (checkpoint, epoch) = try interruptedCheckpoint(of: name, log: log), epoch < epochs {
+            // A stopped sweep trial run again: the run goes on from where it stopped.
+            try resume(checkpoint, on: &w, log: log, emit: emit)
+            epochs -= epoch
+            starting = false
+        }
         if starting {
             try start(named: options.name, on: &w, log: log, emit: emit)
         } else {
@@ -153,6 +160,8 @@ enum RunController {
     private static func start(named name: String?, on w: inout Workspace, log: SessionLog?,
                               emit: (OutputEvent) -> Void) throws {
         let model = try w.checkedModel()
+        var name = name
+        if !w.trial.nameSuffix.isEmpty { name = (name ?? nextRunName(w.runs)) + w.trial.nameSuffix }
         if log == nil, let name, w.runs.contains(where: { $0.name == name }) { throw SessionError.runNameTaken(name) }
         let (data, dataSettings) = try w.prepared()
         let s = w.settings
@@ -241,6 +250,16 @@ enum RunController {
         var n = runs.count + 1
         while runs.contains(where: { $0.name == "run-\(n)" }) { n += 1 }
         return "run-\(n)"
+    }
+
+    /// The rolling `NAME@latest` checkpoint (its last whole epoch) of the latest run called
+    /// `name`, when that run was interrupted (`rnnlab run --resume-interrupted`: a stopped
+    /// sweep trial run again).
+    private static func interruptedCheckpoint(of name: String, log: SessionLog) throws -> (String, Int)? {
+        guard let stored = try log.checked({ try log.store.storedRun(RunReference(name: name)) }),
+              stored.run.status == .interrupted, let id = stored.run.id else { return nil }
+        let latest = try log.checked { try log.store.checkpoints(runID: id) }.first { $0.name == "\(name)@latest" }
+        return latest.map { ("\(name)@latest", $0.epoch) }
     }
 
     /// `resume NAME`: everything the checkpoint holds becomes the workspace, and its run the active one.

@@ -153,6 +153,11 @@ public final class SessionLog {
         try checked { try store.runNames() }
     }
 
+    /// Every run's name in the order the runs started (a name as often as it was used).
+    func runOrder() throws -> [String] {
+        try checked { try store.storedRuns().map(\.run.name) }
+    }
+
     private static func epochMetrics(_ m: MetricRecord) -> EpochMetrics {
         EpochMetrics(epoch: m.epoch, loss: m.loss, validationLoss: m.valLoss, splits: m.splits, learningRate: m.lr,
                      gradNormMean: m.gradNormMean, gradNormMax: m.gradNormMax, seconds: m.seconds)

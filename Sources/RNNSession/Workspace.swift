@@ -19,6 +19,8 @@ struct Workspace {
     var active: ActiveRun?
     /// This session's runs (without a store, the only ones `runs` and `compare` know).
     var runs: [RunHistory] = []
+    /// `rnnlab run --threads/--tag/--name-suffix`: what a sweep trial fixes for every run.
+    var trial = TrialLabels()
 
     /// The configuration a new run starts with (display order, for `runs` and `compare`).
     var configuration: [(key: String, value: String)] {
@@ -31,7 +33,7 @@ struct Workspace {
         c += SettingText.optimizerValues(s.optimizer).map { ("optimizer.\($0.name)", $0.value) }
         c += [("clip", SettingText.clip(s.clip)), ("schedule", SettingText.splits(s.splits)),
               ("lr schedule", SettingText.learningRate(s.learningRate)), ("threads", "\(s.threads)")]
-        return c
+        return c + trial.tags
     }
 
     /// The model to train, checked against the features and targets.
@@ -83,6 +85,26 @@ struct Workspace {
         self.model = model
         origin = .initialized
         active = nil
+    }
+}
+
+/// What the command line fixes for every run of a session (a sweep's trial): a thread count
+/// that wins over the script's `threads`, labels recorded in each run's configuration (the
+/// sweep and its trial values), and a suffix appended to every run name the script starts.
+public struct TrialLabels: Sendable {
+    public var threads: Int?
+    public var tags: [(key: String, value: String)]
+    public var nameSuffix: String
+    /// A `train` that would start a run whose latest record in the store was interrupted
+    /// resumes it from its latest checkpoint and trains only the epochs left (a stopped trial run again).
+    public var resumeInterrupted: Bool
+
+    public init(threads: Int? = nil, tags: [(key: String, value: String)] = [], nameSuffix: String = "",
+                resumeInterrupted: Bool = false) {
+        self.threads = threads
+        self.tags = tags
+        self.nameSuffix = nameSuffix
+        self.resumeInterrupted = resumeInterrupted
     }
 }
 

@@ -27,6 +27,9 @@ struct RNNLab: ParsableCommand {
             rnnlab -c <commands> [--set <name=value> ...] [--keep-going] [--store <path>]
             rnnlab run <file.rnn> [--set <name=value> ...] [--keep-going] [--store <path>]
             rnnlab check <file.rnn> [--set <name=value> ...]
+            rnnlab sweep <file.rnn> --grid <name=v1,v2> ... [--jobs J] [--threads T] [--dir DIR] [--store PATH]
+            rnnlab sweep status|collect|task <dir>
+            rnnlab merge <store> ... --into <path>
             """,
         discussion: """
             With no command, rnnlab reads cells at a numbered prompt when standard input is a \
@@ -42,7 +45,7 @@ struct RNNLab: ParsableCommand {
             whole epoch).
             """,
         version: version,
-        subcommands: [Run.self, Check.self, Kernel.self]
+        subcommands: [Run.self, Check.self, Kernel.self, Sweep.self, StoreMergeCommand.self]
     )
 
     @Option(name: .customShort("c"), help: ArgumentHelp(

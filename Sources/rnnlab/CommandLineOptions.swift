@@ -54,6 +54,11 @@ struct StoreOptions: ParsableArguments {
     }
 
     func path(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        Self.defaultPath(store, environment: environment)
+    }
+
+    /// `given`, else `$RNNLAB_STORE`, else `./rnnlab.sqlite`.
+    static func defaultPath(_ store: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let store { return store }
         if let path = environment["RNNLAB_STORE"], !path.isEmpty { return path }
         return "rnnlab.sqlite"
@@ -86,5 +91,41 @@ struct Override: Sendable {
     static func isName(_ text: String) -> Bool {
         guard let first = text.unicodeScalars.first, first == "_" || first.properties.isAlphabetic else { return false }
         return text.unicodeScalars.allSatisfy { $0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0) }
+    }
+}
+
+/// `rnnlab run`'s options for a sweep trial (SPEC §10): a thread count that wins over the
+/// script's `threads`, labels recorded in every run's configuration, a suffix for run names.
+struct TrialOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Worker threads; wins over the script's 'threads' (a sweep trial's count).",
+                               valueName: "n"))
+    var threads: Int?
+
+    @Option(name: .customLong("tag"), parsing: .singleValue, help: ArgumentHelp(
+        "Record KEY=VALUE in every run's configuration (a sweep records its name and trial values so).",
+        valueName: "key=value"))
+    var tags: [String] = []
+
+    @Option(help: ArgumentHelp(
+        "Append this to every run name the script starts, and find the script's names with it (a sweep's -tN).",
+        valueName: "suffix"))
+    var nameSuffix: String = ""
+
+    @Flag(help: "A train that starts a run the store holds interrupted resumes it from its latest checkpoint instead.")
+    var resumeInterrupted = false
+
+    func validate() throws {
+        if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be 1…256, not \(threads)") }
+        for tag in tags where !tag.contains("=") { throw ValidationError("--tag expects KEY=VALUE, not '\(tag)'") }
+        if !nameSuffix.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0) }) {
+            throw ValidationError("--name-suffix takes letters, digits and '-_.' only, not '\(nameSuffix)'")
+        }
+    }
+
+    var labels: TrialLabels {
+        TrialLabels(threads: threads, tags: tags.map { tag in
+            let equals = tag.firstIndex(of: "=")!
+            return (String(tag[..<equals]), String(tag[tag.index(after: equals)...]))
+        }, nameSuffix: nameSuffix, resumeInterrupted: resumeInterrupted)
     }
 }

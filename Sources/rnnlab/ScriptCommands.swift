@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RNNSession
 
 /// What `run` and `check` share: a script file, and options given before the subcommand or
 /// after it.
@@ -22,11 +23,11 @@ extension ScriptFileCommand {
 
     /// The script's text, and a session whose relative paths resolve from the script's folder
     /// (recorded in the store unless `recording` is false).
-    func sessionAndSource(recording: Bool = true) throws -> (Session, String) {
+    func sessionAndSource(recording: Bool = true, trial: TrialLabels = TrialLabels()) throws -> (Session, String) {
         let source = try ScriptFile.read(file)
         try options.script.checkOverrides(in: source, file: file, baseDirectory: ScriptFile.folder(of: file))
         return (try Session(baseDirectory: ScriptFile.folder(of: file), script: options.script,
-                            store: recording ? options.store : nil), source)
+                            store: recording ? options.store : nil, trial: trial), source)
     }
 }
 
@@ -45,10 +46,11 @@ struct Run: ScriptFileCommand {
 
     @OptionGroup var script: ScriptOptions
     @OptionGroup var store: StoreOptions
+    @OptionGroup var trial: TrialOptions
     @ParentCommand var root: RNNLab
 
     func run() throws {
-        let (session, source) = try sessionAndSource()
+        let (session, source) = try sessionAndSource(trial: trial.labels)
         throw ExitCode(session.runBatch(.init(source: source, file: file)))
     }
 }

@@ -11,7 +11,7 @@ struct Session {
 
     /// Opens the store (an unusable one is SPEC §5's status 2, the file untouched) and begins
     /// this process's session in it; `store` nil records nothing (`check`).
-    init(baseDirectory: URL, script: ScriptOptions, store: StoreOptions?) throws(ExitCode) {
+    init(baseDirectory: URL, script: ScriptOptions, store: StoreOptions?, trial: TrialLabels = TrialLabels()) throws(ExitCode) {
         var log: SessionLog?
         if let store {
             let path = store.path()
@@ -25,7 +25,7 @@ struct Session {
         }
         interpreter = Interpreter(baseDirectory: baseDirectory,
                                   outputDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true),
-                                  overrides: script.values, log: log)
+                                  overrides: script.values, log: log, trial: trial)
         console = Console(terminal: .current())
         keepGoing = script.keepGoing
     }

@@ -218,7 +218,7 @@ final class BackgroundRun {
     private let process = Process()
     private let scratch: Scratch
 
-    init(_ arguments: [String], in directory: URL) throws {
+    init(_ arguments: [String], in directory: URL, environment extra: [String: String] = [:]) throws {
         let binary = try #require(Binary.url, "rnnlab is not built")
         scratch = try Scratch()
         try Data().write(to: scratch.file("stdout"))
@@ -228,6 +228,7 @@ final class BackgroundRun {
         process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
         environment["RNNLAB_STORE"] = nil
+        for (key, value) in extra { environment[key] = value }
         process.environment = environment
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: scratch.file("stdout"))

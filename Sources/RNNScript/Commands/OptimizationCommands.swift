@@ -91,9 +91,18 @@ public enum OptimizationCommands {
             return .command(.optimization(.optimizer(config)))
         },
         CommandSpec("clip", group: .optimization, summary: "gradient clipping: per-tensor norm, global norm, element value, or off",
-                    usage: ["clip norm X", "clip global X", "clip value X", "clip off"],
+                    usage: ["clip norm X", "clip global X", "clip value X", "clip off", "clip X (= clip norm X)"],
                     words: ClipKind.allCases.map(\.rawValue), example: "clip norm 1.0") { call, env in
             var a = try Arguments(call, in: env)
+            // A bare number is a norm threshold, so a sweep can give `clip $clip` off or 1.0.
+            var probe = a
+            if let (value, range) = probe.nextPositional(), case let .number(x, _) = value {
+                guard x.isFinite, x > 0 else {
+                    throw ScriptError(.error("clip needs a threshold > 0, e.g. 'clip 1.0' (= clip norm 1.0)", range: range))
+                }
+                try probe.finish()
+                return .command(.optimization(.clip(.norm(x))))
+            }
             let kind = try a.choice("clip kind", ClipKind.self)
             guard kind != .off else {
                 try a.finish()

@@ -39,7 +39,7 @@ enum ReportCommands {
         },
         CommandSpec("export", group: .report, summary: "a run's metrics as CSV, a session as a runnable script or a notebook",
                     usage: ["export run RUN to \"FILE.csv\" [force]", "export session N to \"FILE.rnn\" [force]",
-                            "export notebook [session N] to \"FILE.md|.html\" [force]"],
+                            "export notebook [session N] to \"FILE.md|.html|.ipynb\" [force]"],
                     words: ExportKind.allCases.map(\.rawValue) + ["to", "force"],
                     example: "export run opt-adam to \"adam.csv\"",
                     replay: .skippedForms(["session"])) { call, env in
@@ -59,10 +59,10 @@ enum ReportCommands {
                 return .command(.store(.exportSession(session: session, path: path, force: force)))
             case .notebook:
                 let session = try a.keyword("session", in: 1...Int.max)
-                let (path, force) = try destination(&a, "export notebook needs 'to \"FILE.md\"' or 'to \"FILE.html\"'")
-                guard path.hasSuffix(".md") || path.hasSuffix(".html") else {
-                    throw ScriptError(.error("a notebook is written as Markdown (.md) or HTML (.html), not '\(path)'",
-                                             range: call.range))
+                let (path, force) = try destination(&a, "export notebook needs 'to \"FILE.md\"', 'to \"FILE.html\"' or 'to \"FILE.ipynb\"'")
+                guard path.hasSuffix(".md") || path.hasSuffix(".html") || path.hasSuffix(".ipynb") else {
+                    throw ScriptError(.error("a notebook is written as Markdown (.md), HTML (.html) or a Jupyter notebook "
+                                             + "(.ipynb), not '\(path)'", range: call.range))
                 }
                 return .command(.report(.exportNotebook(session: session, path: path, force: force)))
             }

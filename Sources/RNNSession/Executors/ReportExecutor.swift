@@ -14,21 +14,21 @@ enum ReportExecutor {
             }
             context.emit(.table(RunTables.runs(overviews)))
         case let .compare(names, logY, figure):
-            let compared = try names.map { try record($0, w, context.log) }
+            let compared = try records(names, w, context.log)
             context.emit(.table(RunTables.compare(compared.map(\.overview))))
             try show(try Figures.curves(compared, metric: .loss, logY: logY, smoothing: 0), figure, context)
         case let .plot(metric, names, logY, smoothing, figure):
-            let curves = try Figures.curves(try names.map { try record($0, w, context.log) }, metric: metric, logY: logY,
+            let curves = try Figures.curves(try records(names, w, context.log), metric: metric, logY: logY,
                                             smoothing: smoothing)
             try show(curves, figure, context)
         case let .exportRun(name, path, force):
-            let run = try record(name, w, context.log)
+            let run = try records([name], w, context.log)[0]
             try context.write(Data(MetricsCSV.text(for: run).utf8), to: path, force: force)
             context.emit(.text("wrote \(path)"))
         case let .exportNotebook(session, path, force):
             let log = try context.store(for: "export notebook")
             let document = try log.notebook(session: session.map(Int64.init) ?? log.sessionID)
-            let text = path.hasSuffix(".html") ? document.html() : document.markdown()
+            let text = path.hasSuffix(".html") ? document.html() : path.hasSuffix(".ipynb") ? document.ipynb() : document.markdown()
             try context.write(Data(text.utf8), to: path, force: force)
             context.emit(.text("wrote \(path) (\(Plural.count(document.cells.count, "cell")))"))
         }
@@ -49,14 +49,35 @@ enum ReportExecutor {
         context.emit(.text("wrote \(path)"))
     }
 
+    /// The runs the names mean, in order: a name means its latest run (`s1/x`: session 1's; in
+    /// a sweep trial, the run the script named so, its suffix appended); a glob (`t-*`,
+    /// `opt-?`) every name it matches, in the order the runs started.
+    private static func records(_ names: [String], _ w: Workspace, _ log: SessionLog?) throws -> [RunHistory] {
+        let known = try log?.runNames() ?? w.runs.map(\.name)
+        let suffix = w.trial.nameSuffix
+        var found: [RunHistory] = []
+        for name in names {
+            if RunGlob.isPattern(name) {
+                let matching = RunGlob.latestMatching(name, in: try log?.runOrder() ?? w.runs.map(\.name))
+                guard !matching.isEmpty else { throw SessionError.unknownRun(name, known: known) }
+                for name in matching { found.append(try record(name, w, log, known: known)) }
+            } else if !suffix.isEmpty, !known.contains(name), known.contains(name + suffix) {
+                found.append(try record(name + suffix, w, log, known: known))
+            } else {
+                found.append(try record(name, w, log, known: known))
+            }
+        }
+        return found
+    }
+
     /// The run a name reaches: in the store (`x` the latest run called x, `s1/x` session 1's),
     /// or without one this session's latest run of that name.
-    private static func record(_ name: String, _ w: Workspace, _ log: SessionLog?) throws -> RunHistory {
+    private static func record(_ name: String, _ w: Workspace, _ log: SessionLog?, known: [String]) throws -> RunHistory {
         if let log {
             if let run = try log.run(name) { return run }
-            throw SessionError.unknownRun(name, known: try log.runNames())
+            throw SessionError.unknownRun(name, known: known)
         }
-        guard let run = w.runs.last(where: { $0.name == name }) else { throw SessionError.unknownRun(name, known: w.runs.map(\.name)) }
+        guard let run = w.runs.last(where: { $0.name == name }) else { throw SessionError.unknownRun(name, known: known) }
         return run
     }
 }

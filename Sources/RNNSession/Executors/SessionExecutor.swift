@@ -11,7 +11,11 @@ enum SessionExecutor {
         case let .seed(n):
             w.settings.seed = n
         case let .threads(n):
-            w.settings.threads = n
+            if let fixed = w.trial.threads, fixed != n {
+                context.emit(.text("threads \(n) ignored: --threads \(fixed) wins"))
+            } else {
+                w.settings.threads = n
+            }
         case let .show(topic):
             context.emit(.text(Show.text(topic, of: w)))
         case let .print(text):
