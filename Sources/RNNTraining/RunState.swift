@@ -57,12 +57,23 @@ public struct RunState: Codable, Sendable, Equatable {
     /// The best monitored loss of the run and the epoch it was reached (for `RUN@best`).
     public var bestLoss: Double?
     public var bestEpoch: Int?
+    /// The loss trained on; nil is `mse`, so a state written before losses could be chosen
+    /// reads back as it was (and an mse run's bytes are unchanged).
+    public var lossFunction: LossKind?
+
+    /// The loss trained on and reported (`mse` unless set).
+    public var lossKind: LossKind {
+        get { lossFunction ?? .mse }
+        set { lossFunction = newValue == .mse ? nil : newValue }
+    }
 
     /// A new run from a model with fresh optimizer and schedule state.
     public init(runName: String, masterSeed: UInt64, model: Model, optimizer: OptimizerConfig,
                 clip: ClipSetting = .off, splitSchedule: SplitSchedule, lrSchedule: LRPlateau? = nil,
-                threads: Int = Threads.available, dataSettings: DataSettings? = nil) throws {
+                threads: Int = Threads.available, dataSettings: DataSettings? = nil,
+                loss: LossKind = .mse) throws {
         try clip.validate()
+        try loss.validate()
         self.runName = runName
         self.masterSeed = masterSeed
         modelSpec = model.spec
@@ -76,6 +87,7 @@ public struct RunState: Codable, Sendable, Equatable {
         self.threads = threads
         self.dataSettings = dataSettings
         epochsCompleted = 0
+        lossKind = loss
     }
 
     /// The model these weights belong to.
