@@ -105,6 +105,12 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     case noValidationTargets(horizon: Int, longestTail: Int)
     /// A feature or target that does not fit in float32 (0-based step, rendered 1-based).
     case notRepresentable(SequenceRef, step: Int, what: String)
+    /// A `columns=` name that is not a channel of the series.
+    case unknownChannel(command: String, name: String, available: [String], suggestion: String?)
+    /// `features … window=N` longer than every sequence.
+    case windowTooLong(window: Int, longest: Int)
+    /// `forecast` asked of a setup it cannot serve.
+    case cannotForecast(reason: String)
     /// Z-score statistics handed in that cannot be used.
     case invalidStatistics(mean: Double, std: Double)
 
@@ -120,7 +126,8 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
              let .badTime(place, _, _), let .timeNotIncreasing(place, _, _, _):
             return place
         case .invalidOption, .tooLarge, .emptySeries, .sequenceTooShort, .nonFiniteValue,
-             .horizonTooLong, .noValidationTargets, .notRepresentable, .invalidStatistics:
+             .horizonTooLong, .noValidationTargets, .notRepresentable, .invalidStatistics, .unknownChannel,
+             .windowTooLong, .cannotForecast:
             return nil
         }
     }
@@ -211,6 +218,14 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "and horizon=\(horizon) (expected a larger tail= or a smaller horizon=)"
         case let .notRepresentable(sequence, step, what):
             return "\(sequence) at step \(step + 1): the \(what) does not fit in float32 (expected prices of moderate size)"
+        case let .unknownChannel(command, name, available, suggestion):
+            let hint = suggestion.map { "did you mean '\($0)'? " } ?? ""
+            return "'\(command)': no column '\(name)' in the data (\(hint)columns: \(available.map { "'\($0)'" }.joined(separator: ", ")))"
+        case let .windowTooLong(window, longest):
+            return "window=\(window) is longer than every sequence (the longest has \(plural(longest, "step"))); "
+                + "expected a window of at most \(longest)"
+        case let .cannotForecast(reason):
+            return "cannot forecast: \(reason)"
         case let .invalidStatistics(mean, std):
             return "z-score statistics mean=\(mean) std=\(std) cannot be used (expected a finite mean and a finite std > 0)"
         }

@@ -10,6 +10,9 @@ public struct DataSettings: Codable, Sendable, Equatable {
     public var validation: ValidationSpec?
     /// The z-score statistics fitted when the run started, reused as they are on resume.
     public var featureStats: ZScoreStats?
+    /// Every scaling fitted when the run started (per feature column and target), reused as
+    /// they are on resume; nil for a run stored before scalings were kept.
+    public var scaling: DataScaling?
 
     public init(data: DataSpec, features: FeatureSpec, targets: TargetSpec, validation: ValidationSpec?,
                 featureStats: ZScoreStats?) {
@@ -24,7 +27,7 @@ public struct DataSettings: Codable, Sendable, Equatable {
     public func prepare() throws -> TrainingData {
         let series = try Series.load(data)
         return try TrainingData(Preparation.prepare(series, features: features, targets: targets,
-                                                    validation: validation, stats: featureStats))
+                                                    validation: validation, stats: featureStats, scaling: scaling))
     }
 }
 

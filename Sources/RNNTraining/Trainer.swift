@@ -191,7 +191,7 @@ public struct Trainer {
                                          isCancelled: isCancelled)
             state = pass.state
             if let loss = try Loss.evaluate(run.lossKind, prediction: pass.output, target: data.targets.steps(range),
-                                            mask: mask.maskSteps(range)) {
+                                            mask: data.lossMask(mask, steps: range)) {
                 sumOfLosses += loss.sum
                 count += loss.count
             }
@@ -203,7 +203,7 @@ public struct Trainer {
         if let chunks, chunks.splits == splits { return (chunks.inputs, chunks.targets, chunks.masks) }
         let ranges = TrainingData.chunkRanges(length: data.length, splits: splits)
         let cut = (splits: splits, inputs: ranges.map { data.inputs.steps($0) },
-                   targets: ranges.map { data.targets.steps($0) }, masks: ranges.map { data.trainMask.maskSteps($0) })
+                   targets: ranges.map { data.targets.steps($0) }, masks: ranges.map { data.lossMask(data.trainMask, steps: $0) })
         chunks = cut
         return (cut.inputs, cut.targets, cut.masks)
     }
