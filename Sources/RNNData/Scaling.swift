@@ -31,7 +31,7 @@ public struct ColumnScaling: Codable, Sendable, Equatable {
     }
 
     /// The offset and divisor: scaled = (x − offset) / divisor.
-    var affine: (offset: Double, divisor: Double) {
+    public var affine: (offset: Double, divisor: Double) {
         switch kind {
         case .none: (0, 1)
         case .zscore: (mean ?? 0, std ?? 1)

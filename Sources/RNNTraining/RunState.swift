@@ -15,12 +15,29 @@ public struct DataSettings: Codable, Sendable, Equatable {
     public var scaling: DataScaling?
 
     public init(data: DataSpec, features: FeatureSpec, targets: TargetSpec, validation: ValidationSpec?,
-                featureStats: ZScoreStats?) {
+                featureStats: ZScoreStats?, scaling: DataScaling? = nil) {
         self.data = data
         self.features = features
         self.targets = targets
         self.validation = validation
         self.featureStats = featureStats
+        self.scaling = scaling
+    }
+
+    /// The settings of data prepared from `data` with these options, keeping every scaling
+    /// it fitted (so a resumed run scales exactly as the run did).
+    public init(data: DataSpec, features: FeatureSpec, targets: TargetSpec, validation: ValidationSpec?,
+                prepared: PreparedData) {
+        self.init(data: data, features: features, targets: targets, validation: validation,
+                  featureStats: prepared.featureStats,
+                  scaling: prepared.scaling == DataScaling() ? nil : prepared.scaling)
+    }
+
+    /// Regenerates the run's series and prepared data, for reports in the data's units.
+    public func prepareWithSeries() throws -> (Series, PreparedData) {
+        let series = try Series.load(data)
+        return (series, try Preparation.prepare(series, features: features, targets: targets, validation: validation,
+                                                stats: featureStats, scaling: scaling))
     }
 
     /// Regenerates the run's tensors (a CSV file must still have the recorded content).
