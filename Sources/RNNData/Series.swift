@@ -185,3 +185,53 @@ public struct MissingValues: Sendable, Equatable {
         c < cells.count && s < cells[c].count && t < cells[c][s].count && cells[c][s][t]
     }
 }
+
+/// What `show data` reports of a series, as plain values: per sequence its label, length and
+/// time range; per column the missing values and the range of the values.
+public struct SeriesSummary: Sendable, Equatable {
+    public struct Sequence: Sendable, Equatable {
+        public var label: String
+        public var length: Int
+        /// The first and last time (the time column's text), nil without one.
+        public var firstTime: String?
+        public var lastTime: String?
+    }
+
+    public struct Column: Sendable, Equatable {
+        public var name: String
+        /// Values the file lacked (0 without missing values).
+        public var missing: Int
+        public var min: Double
+        public var max: Double
+        public var mean: Double
+    }
+
+    public var sequences: [Sequence]
+    public var columns: [Column]
+    /// The time column's name and kind, if any.
+    public var time: (name: String, kind: TimeKind)?
+    /// What was done with missing values (nil when none was missing).
+    public var missingMode: MissingMode?
+
+    public static func == (a: SeriesSummary, b: SeriesSummary) -> Bool {
+        a.sequences == b.sequences && a.columns == b.columns && a.time?.name == b.time?.name
+            && a.time?.kind == b.time?.kind && a.missingMode == b.missingMode
+    }
+}
+
+extension Series {
+    /// The summary `show data` prints.
+    public func summary() -> SeriesSummary {
+        let sequences = (0..<count).map { s in
+            SeriesSummary.Sequence(label: label(s), length: self.sequences[s].count,
+                                   firstTime: time?.texts[s].first, lastTime: time?.texts[s].last)
+        }
+        let columns = channels.enumerated().map { c, channel in
+            let all = channel.flatMap { $0 }
+            return SeriesSummary.Column(name: channelNames[c], missing: missing?.counts[c] ?? 0, min: all.min() ?? 0,
+                                        max: all.max() ?? 0, mean: all.isEmpty ? 0 : all.reduce(0, +) / Double(all.count))
+        }
+        return SeriesSummary(sequences: sequences, columns: columns, time: time.map { ($0.name, $0.kind) },
+                             missingMode: missing?.mode)
+    }
+}

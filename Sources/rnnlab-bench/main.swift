@@ -4,6 +4,7 @@
 //                [--length L] [--threads N] [--peer PYTHON --peer-script PATH] [--peer-runs 2]
 //   rnnlab-bench --child --splits K …   (one measurement in this process; used by the above)
 //   rnnlab-bench curves [--length 2000 --epochs 150 …]   (the article's comparisons as text)
+//   rnnlab-bench layers [--units 64 --batch 15 --steps 20000]   (one LSTM beside one GRU layer)
 //
 // Each measurement runs in its own process (so peak RSS is per K), rnnlab and the PyTorch
 // peer alternating; the peer runs `--peer-runs` times per K and its fastest median counts.
@@ -105,6 +106,9 @@ do {
     if arguments.first == "--child" {
         arguments.removeFirst()
         try runWorkload(WorkloadOptions(arguments: arguments))
+    } else if arguments.first == "layers" {
+        arguments.removeFirst()
+        try runLayers(arguments)
     } else if arguments.first == "curves" {
         arguments.removeFirst()
         try runCurves(arguments)

@@ -120,4 +120,14 @@ struct CSVTableTests {
         let oldJSON = #"{"path":"p.csv","column":"close","contentHash":"x"}"#
         #expect(try JSONDecoder().decode(CSVSource.self, from: Data(oldJSON.utf8)).options == CSVOptions(columns: [.name("close")]))
     }
+
+    @Test func summaryForShowData() throws {
+        let s = try Self.read("k,t,v,w\na,2024-01-01,1,NA\nb,2024-01-01,5,2\na,2024-01-02,3,4\nb,2024-01-03,7,6\n",
+                              CSVOptions(columns: [.name("v"), .name("w")], key: .name("k"), time: .name("t"), missing: .mask))
+        let summary = s.summary()
+        #expect(summary.sequences.map(\.label) == ["a", "b"] && summary.sequences.map(\.length) == [2, 2])
+        #expect(summary.sequences[1].firstTime == "2024-01-01" && summary.sequences[1].lastTime == "2024-01-03")
+        #expect(summary.columns.map(\.missing) == [0, 1] && summary.columns[0].min == 1 && summary.columns[0].max == 7)
+        #expect(summary.time?.name == "t" && summary.time?.kind == .date && summary.missingMode == .mask)
+    }
 }

@@ -107,6 +107,10 @@ import Testing
         #expect(file.tensor(named: "layers.1.bias_hh")?.shape == [9])
         try target.importWeights(file)
         #expect(target == source)
+        let withScaling = try SafetensorsFile.decode(try source.exportedWeights(
+            metadata: ["features": #"{"kind":"values"}"#, "model": "ignored"]).encoded())
+        #expect(withScaling.metadata["features"] == #"{"kind":"values"}"#)
+        #expect(withScaling.metadata["model"] == "lstm 4 -> gru 3 -> dense 2 linear")
         var lstmOnly = try Model(spec: ModelSpec(layers: [.lstm(units: 4), .lstm(units: 3),
                                                           .dense(units: 2, activation: .linear)]),
                                  inputWidth: 5, rng: &rng)
