@@ -71,16 +71,20 @@ struct CSVTable {
             throw .keyIsValueColumn(FilePlace(file: fileName, line: header.line, column: keyIndex + 1), column: keyIndex + 1)
         }
 
-        var records: [CSVRecord] = []
-        while let record = try reader.nextRecord() {
+        /// The next record, refused when its field count differs from the header's.
+        func nextRecord() throws(DataError) -> CSVRecord? {
+            guard let record = try reader.nextRecord() else { return nil }
             guard record.fields.count == names.count else {
                 let column = min(record.fields.count, names.count) + 1
                 let line = record.fields.indices.contains(column - 1) ? record.fields[column - 1].line : record.endLine
                 throw .raggedRow(FilePlace(file: fileName, line: line, column: column),
                                  expected: names.count, found: record.fields.count)
             }
-            records.append(record)
+            return record
         }
+        // The first record is read ahead only to find the value column when none is named;
+        // every other row is checked in file order, so the first problem is the one reported.
+        var pending: CSVRecord? = options.columns == nil ? try nextRecord() : nil
 
         // Value columns: as given, else the first numeric one that is neither key nor time.
         var valueIndices: [Int] = []
@@ -97,7 +101,7 @@ struct CSVTable {
                 valueIndices.append(index)
             }
         } else {
-            guard let first = records.first else { throw .noDataRows(FilePlace(file: fileName)) }
+            guard let first = pending else { throw .noDataRows(FilePlace(file: fileName)) }
             guard let index = names.indices.first(where: {
                 $0 != keyIndex && $0 != timeIndex && CSVFile.number(first.fields[$0].bytes) != nil
             }) else { throw .noNumericColumn(headerPlace, available: names) }
@@ -115,7 +119,10 @@ struct CSVTable {
         var sequenceOfKey: [[UInt8]: Int] = [:]
         let parser = TimeParser()
         var timeKind: TimeKind?
-        for record in records {
+        while true {
+            let next: CSVRecord?
+            if let ahead = pending { next = ahead; pending = nil } else { next = try nextRecord() }
+            guard let record = next else { break }
             let sequence: Int
             let keyBytes = keyIndex.map { record.fields[$0].bytes } ?? []
             if let known = sequenceOfKey[keyBytes] {

@@ -130,4 +130,12 @@ struct CSVTableTests {
         #expect(summary.columns.map(\.missing) == [0, 1] && summary.columns[0].min == 1 && summary.columns[0].max == 7)
         #expect(summary.time?.name == "t" && summary.time?.kind == .date && summary.missingMode == .mask)
     }
+
+    /// Rows are checked in file order: the first problem of the file is the one reported.
+    @Test func theFirstProblemIsReported() {
+        let e1 = errorText { () throws(DataError) in try Self.read("a,close\n1,x\n1,2,3\n", CSVOptions(columns: [.name("close")])) }
+        #expect(e1 == "t.csv:2:2: error: 'x' is not a number (column 'close')")
+        let e2 = errorText { () throws(DataError) in try Self.read("a,close\n1,2\n1,2,3\n1,x\n", CSVOptions()) }
+        #expect(e2 == "t.csv:3:3: error: expected 2 fields like the header, found 3")
+    }
 }
