@@ -3,6 +3,7 @@ import RNNEngine
 
 /// Evaluation, predictions and forecasts of a model in the data's own units. The model runs in
 /// inference mode over whole sequences from a zero state, in bounded chunks with the state carried.
+/// Run under `Threads.withCount` for outputs that repeat bit for bit (the `Trainer` forms do).
 public enum Predictor {
     /// The model's outputs `(L, S, W)` over every step.
     public static func outputs(model: Model, data: TrainingData, isCancelled: () -> Bool = { false }) throws -> Tensor {
@@ -148,9 +149,29 @@ public enum Predictor {
     }
 }
 
+/// The same calls with this trainer's model, data, loss and thread count (the outputs are
+/// bit-identical for the same thread count only, so each runs under `Threads.withCount`).
 extension Trainer {
-    /// `Predictor.evaluate` with this trainer's model, data and loss.
     public func evaluate(context: PredictionContext, isCancelled: () -> Bool = { false }) throws -> Evaluation {
-        try Predictor.evaluate(model: currentModel, data: data, context: context, loss: state.lossKind, isCancelled: isCancelled)
+        try Threads.withCount(state.threads) {
+            try Predictor.evaluate(model: currentModel, data: data, context: context, loss: state.lossKind,
+                                   isCancelled: isCancelled)
+        }
+    }
+
+    public func predict(context: PredictionContext, sequence: Int? = nil, steps: Range<Int>? = nil,
+                        isCancelled: () -> Bool = { false }) throws -> [PredictionRow] {
+        try Threads.withCount(state.threads) {
+            try Predictor.predict(model: currentModel, data: data, context: context, sequence: sequence, steps: steps,
+                                  isCancelled: isCancelled)
+        }
+    }
+
+    public func forecast(context: PredictionContext, steps: Int, sequence: Int? = nil,
+                         isCancelled: () -> Bool = { false }) throws -> [ForecastRow] {
+        try Threads.withCount(state.threads) {
+            try Predictor.forecast(model: currentModel, data: data, context: context, steps: steps, sequence: sequence,
+                                   isCancelled: isCancelled)
+        }
     }
 }

@@ -60,7 +60,7 @@ import Testing
         let evaluation = try second.evaluate(context: context)
         #expect(evaluation.train.map(\.name) == ["temp", "load"])
         #expect(evaluation.validation?.allSatisfy { $0.count > 0 && $0.rmse.isFinite } == true)
-        let rows = try Predictor.predict(model: second.currentModel, data: second.data, context: context, sequence: 1)
+        let rows = try second.predict(context: context, sequence: 1)
         #expect(rows.first?.sequence == "south" && rows.first?.time == "1000" && rows.count == 40)
         #expect(rows[6].targets[0] == nil)                    // temp of day 1007 (step 7) is missing
     }

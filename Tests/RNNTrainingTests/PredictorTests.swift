@@ -41,7 +41,7 @@ import Testing
             targets: .next(horizon: 1, form: .value, scale: .zscore),
             spec: ModelSpec(layers: [.gru(units: 16), .dense(units: 1, activation: .linear)]))
         _ = try trainer.train(epochs: 150)
-        let rows = try Predictor.forecast(model: trainer.currentModel, data: trainer.data, context: context, steps: 25)
+        let rows = try trainer.forecast(context: context, steps: 25)
         #expect(rows.count == 50)
         var worst = 0.0
         for (q, phase) in [0, 1.3].enumerated() {
@@ -67,7 +67,7 @@ import Testing
             series: series, features: FeatureSpec(kind: .values, window: 3, scale: .zscore), targets: targets,
             validation: ValidationSpec(tail: 0.25), spec: ModelSpec(layers: [.lstm(units: 4), .dense(units: 1, activation: .linear)]))
         _ = try trainer.train(epochs: 3)
-        let rows = try Predictor.predict(model: trainer.currentModel, data: trainer.data, context: context)
+        let rows = try trainer.predict(context: context)
         #expect(rows.count == 80)
         #expect(rows[0].sequence == "first" && rows[40].sequence == "second")
         #expect(rows[0].time == series.time!.texts[0][0])
@@ -93,7 +93,7 @@ import Testing
         #expect(abs(v.rmse - validation.rmse) < 1e-9 && v.count == validation.count)
         #expect(try #require(evaluation.loss) > 0 && evaluation.validationLoss != nil)
         // A window of the rows: sequence 2, steps 5…9.
-        let part = try Predictor.predict(model: trainer.currentModel, data: trainer.data, context: context, sequence: 1, steps: 5..<10)
+        let part = try trainer.predict(context: context, sequence: 1, steps: 5..<10)
         #expect(part.map(\.time) == Array(series.time!.texts[1][5..<10]))
         #expect(part.map(\.predictions) == Array(rows[45..<50]).map(\.predictions))
         #expect(prepared.scaling.targets.count == 1)
@@ -115,13 +115,13 @@ import Testing
             let spec2 = ModelSpec(layers: spec.layers.dropLast() + [.dense(units: targets.width, activation: .linear)])
             let (trainer, context, _) = try Self.setup(series: two, features: features, targets: targets, spec: spec2)
             #expect(throws: TrainingError.invalidSetting(message)) {
-                try Predictor.forecast(model: trainer.currentModel, data: trainer.data, context: context, steps: 3)
+                try trainer.forecast(context: context, steps: 3)
             }
         }
         // Both columns predicted: it runs, and a change target adds up (deltas of a line are 1).
         let (trainer, context, _) = try Self.setup(series: two, features: FeatureSpec(kind: .values, window: 1),
                                                    targets: .next(horizon: 1, columns: ["a", "b"]), spec: spec)
-        let rows = try Predictor.forecast(model: trainer.currentModel, data: trainer.data, context: context, steps: 2)
+        let rows = try trainer.forecast(context: context, steps: 2)
         #expect(rows.map(\.time) == ["31", "32"])
         #expect(abs(rows[0].values[0] - (29 + rows[0].predictions[0])) < 1e-12)
         #expect(abs(rows[1].values[0] - (rows[0].values[0] + rows[1].predictions[0])) < 1e-12)
@@ -136,13 +136,13 @@ import Testing
             series: series, features: FeatureSpec(kind: .values, window: 1), targets: .next(horizon: 1, columns: ["a", "b"], form: .value),
             spec: ModelSpec(layers: [.dense(units: 2, activation: .linear)]))
         #expect(prepared.targetMask != nil)
-        let before = try Predictor.outputs(model: trainer.currentModel, data: trainer.data)
+        let before = try Threads.withCount(1) { try Predictor.outputs(model: trainer.currentModel, data: trainer.data) }
         let expected = try #require(try Loss.evaluate(.mse, prediction: before, target: trainer.data.targets,
                                                       mask: trainer.data.lossMask(trainer.data.trainMask, steps: 0..<6)))
         #expect(expected.count == 8)                                     // 5 steps × 2 − 2 missing
         let result = try trainer.train(epochs: 1)
         #expect(abs(result.epochs[0].loss - expected.loss) < 1e-12)
-        let rows = try Predictor.predict(model: trainer.currentModel, data: trainer.data, context: context)
+        let rows = try trainer.predict(context: context)
         #expect(rows[0].targets[1] == nil && rows[0].targets[0] == 2)
         #expect(rows[2].targets[0] == nil && rows[2].targets[1] == 8)
     }

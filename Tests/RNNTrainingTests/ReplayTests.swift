@@ -26,7 +26,7 @@ import Testing
         _ = try trainer.train(epochs: 3)                   // weights that are not the initial ones
         let context = try PredictionContext(series: series, prepared: prepared, features: features, targets: targets,
                                             validation: nil)
-        let rows = try Predictor.predict(model: trainer.currentModel, data: trainer.data, context: context)
+        let rows = try trainer.predict(context: context)
 
         let bytes = try trainer.currentModel.exportedWeights(metadata: prepared.metadata(features: features, targets: targets)).encoded()
         let file = try SafetensorsFile.decode(bytes)
