@@ -167,7 +167,8 @@ enum RunController {
         let s = w.settings
         var state = try RunState(runName: name ?? nextRunName(w.runs), masterSeed: s.seed, model: model,
                                  optimizer: s.optimizer, clip: s.clip, splitSchedule: try s.splits.schedule(),
-                                 lrSchedule: try s.learningRate?.schedule(), threads: s.threads, dataSettings: dataSettings)
+                                 lrSchedule: try s.learningRate?.schedule(), threads: s.threads, dataSettings: dataSettings,
+                                 loss: s.loss)
         let stored = try log?.startRun(name: name, configuration: w.configuration, data: w.data?.spec, origin: w.origin)
         if let stored { state.runName = stored.name }
         let trainer: Trainer
@@ -213,6 +214,10 @@ enum RunController {
         if old.learningRate != new.learningRate {
             run.trainer.change(learningRateSchedule: try new.learningRate?.schedule())
             note("lr schedule", SettingText.learningRate(old.learningRate), SettingText.learningRate(new.learningRate))
+        }
+        if old.loss != new.loss {
+            try run.trainer.change(loss: new.loss)
+            note("loss", old.loss.text, new.loss.text)
         }
         if old.threads != new.threads {
             try run.trainer.change(threads: new.threads)
@@ -271,7 +276,8 @@ enum RunController {
         }
         let series = try series(dataSettings.data, log: log)
         let prepared = try Preparation.prepare(series, features: dataSettings.features, targets: dataSettings.targets,
-                                               validation: dataSettings.validation, stats: dataSettings.featureStats)
+                                               validation: dataSettings.validation, stats: dataSettings.featureStats,
+                                               scaling: dataSettings.scaling)
         let trainer = try Trainer(state: state, data: try TrainingData(prepared))
         var s = w.settings
         s.seed = state.masterSeed
@@ -281,6 +287,7 @@ enum RunController {
         s.validation = dataSettings.validation
         s.optimizer = state.optimizer.config
         s.clip = state.clip
+        s.loss = state.lossKind
         // Settings for what follows: the schedules' rules, not this run's place in them.
         s.splits = SplitRules(state.splitSchedule)
         s.learningRate = state.lrSchedule.map(PlateauRules.init)
@@ -308,7 +315,7 @@ enum RunController {
             return try Series.load(spec)
         } catch {
             guard case let .csv(source) = spec, let bytes = log.csvBytes(hash: source.contentHash) else { throw error }
-            return try Series.csv(bytes: [UInt8](bytes), fileName: source.path, column: source.column, key: source.key)
+            return try Series.csv(bytes: [UInt8](bytes), fileName: source.path, options: source.options)
         }
     }
 }

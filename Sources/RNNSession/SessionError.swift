@@ -47,7 +47,7 @@ public enum SessionError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .noStore(command):
             "this session has no store, which '\(command)' needs (rnnlab opens one with --store PATH)"
         case let .inputWidthMismatch(model, features):
-            "the model takes \(model) inputs but the features give \(features) (window=\(features)); "
+            "the model takes \(model) inputs but the features give \(features) (window × columns); "
                 + "run 'model' again to rebuild it"
         case let .outputWidthMismatch(model, targets, names):
             "the model's last layer has width \(model) but the targets have \(targets) "

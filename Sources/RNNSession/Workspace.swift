@@ -36,15 +36,20 @@ struct Workspace {
         return c + trial.tags
     }
 
+    /// The input width the features give over the current data's channels.
+    var inputWidth: Int { settings.features.width(channelCount: data?.series.channelCount ?? 1) }
+
+    /// The names of the targets over the current data (`buy`, `sell`; a column's name).
+    var targetNames: [String] {
+        data.flatMap { try? settings.targets.names(for: $0.series) } ?? settings.targets.outputNames
+    }
+
     /// The model to train, checked against the features and targets.
     func checkedModel() throws(SessionError) -> Model {
         guard let model else { throw .noModel }
-        guard model.inputWidth == settings.features.window else {
-            throw .inputWidthMismatch(model: model.inputWidth, features: settings.features.window)
-        }
-        guard model.outputWidth == settings.targets.width else {
-            throw .outputWidthMismatch(model: model.outputWidth, targets: settings.targets.width,
-                                       names: settings.targets.outputNames)
+        guard model.inputWidth == inputWidth else { throw .inputWidthMismatch(model: model.inputWidth, features: inputWidth) }
+        guard model.outputWidth == targetNames.count else {
+            throw .outputWidthMismatch(model: model.outputWidth, targets: targetNames.count, names: targetNames)
         }
         return model
     }
@@ -52,22 +57,22 @@ struct Workspace {
     /// A fresh model of `spec` from the seed's initialisation stream.
     func initialModel(_ spec: ModelSpec) throws -> Model {
         var rng = Random(masterSeed: settings.seed, purpose: .initialization)
-        let model = try Model(spec: spec, inputWidth: settings.features.window, rng: &rng)
-        guard model.outputWidth == settings.targets.width else {
-            throw SessionError.outputWidthMismatch(model: model.outputWidth, targets: settings.targets.width,
-                                                   names: settings.targets.outputNames)
+        let model = try Model(spec: spec, inputWidth: inputWidth, rng: &rng)
+        guard model.outputWidth == targetNames.count else {
+            throw SessionError.outputWidthMismatch(model: model.outputWidth, targets: targetNames.count, names: targetNames)
         }
         return model
     }
 
-    /// The tensors of the current data, features, targets and validation.
-    func prepared(stats: ZScoreStats? = nil) throws -> (TrainingData, DataSettings) {
+    /// The tensors of the current data, features, targets and validation, and the settings
+    /// (scalings included) a run keeps.
+    func prepared() throws -> (TrainingData, DataSettings) {
         guard let data else { throw SessionError.noData }
         let s = settings
-        let prepared = try Preparation.prepare(data.series, features: s.features, targets: s.targets,
-                                               validation: s.validation, stats: stats)
+        try s.features.checkWindow(against: data.series)
+        let prepared = try Preparation.prepare(data.series, features: s.features, targets: s.targets, validation: s.validation)
         let dataSettings = DataSettings(data: data.spec, features: s.features, targets: s.targets, validation: s.validation,
-                                        featureStats: prepared.featureStats)
+                                        prepared: prepared)
         return (try TrainingData(prepared), dataSettings)
     }
 

@@ -30,6 +30,11 @@ extension Trainer {
         run.lrSchedule = learningRateSchedule
     }
 
+    public mutating func change(loss: LossKind) throws {
+        try loss.validate()
+        run.lossKind = loss
+    }
+
     public mutating func change(threads: Int) throws {
         guard threads >= 1 else { throw TrainingError.invalidSetting("threads must be at least 1 (found \(threads))") }
         run.threads = threads

@@ -132,7 +132,7 @@ public struct Trainer {
         onEvent(.epochStarted(epoch: number, splits: splits))
         let (inputs, targets, masks) = chunkTensors(splits: splits)
         var state = model.zeroState
-        var sumOfSquares = 0.0, count = 0
+        var sumOfLosses = 0.0, count = 0
         var norms: [Double] = []
         for chunk in 0..<splits {
             if isCancelled() { return .cancelled }
@@ -145,7 +145,7 @@ public struct Trainer {
             }
             state = pass.state
             // A chunk with nothing unmasked makes no step, but its state still carries on.
-            if let loss = try MeanSquaredError.evaluate(prediction: pass.output, target: targets[chunk], mask: masks[chunk]) {
+            if let loss = try Loss.evaluate(run.lossKind, prediction: pass.output, target: targets[chunk], mask: masks[chunk]) {
                 var grads = model.zeroGradients()
                 do {
                     try model.backward(loss.gradient, cache: &pass.cache, gradients: &grads, inputGradient: false,
@@ -162,12 +162,12 @@ public struct Trainer {
                     run.optimizer = good.optimizer
                     return .diverged(chunk: chunk + 1)
                 }
-                sumOfSquares += loss.sumOfSquares
+                sumOfLosses += loss.sum
                 count += loss.count
                 norms.append(norm)
             }
             onEvent(.chunkFinished(epoch: number, chunk: chunk + 1, of: splits,
-                                   runningLoss: count > 0 ? sumOfSquares / Double(count) : nil))
+                                   runningLoss: count > 0 ? sumOfLosses / Double(count) : nil))
         }
         let validationLoss: Double?
         do {
@@ -176,37 +176,37 @@ public struct Trainer {
             return .cancelled
         }
         return .completed(EpochMetrics(
-            epoch: number, loss: count > 0 ? sumOfSquares / Double(count) : .nan, validationLoss: validationLoss,
+            epoch: number, loss: count > 0 ? sumOfLosses / Double(count) : .nan, validationLoss: validationLoss,
             splits: splits, learningRate: learningRate,
             gradNormMean: norms.isEmpty ? 0 : norms.reduce(0, +) / Double(norms.count),
             gradNormMax: norms.max() ?? 0, seconds: Date().timeIntervalSince(start)))
     }
 
-    /// The loss over the steps of `mask`, without training: the model runs over every whole
+    /// The run's loss over the steps of `mask`, without training: the model runs over every whole
     /// sequence from a zero state (inference mode), in bounded chunks with the state carried.
     public func loss(over mask: Tensor, isCancelled: () -> Bool = { false }) throws -> Double? {
         var state = model.zeroState
         var rng = Random(seed: 0)            // unused: inference draws no noise
-        var sumOfSquares = 0.0, count = 0
+        var sumOfLosses = 0.0, count = 0
         for range in TrainingData.chunkRanges(length: data.length,
                                               splits: (data.length + Self.inferenceChunk - 1) / Self.inferenceChunk) {
             let pass = try model.forward(data.inputs.steps(range), state: state, mode: .inference, rng: &rng,
                                          isCancelled: isCancelled)
             state = pass.state
-            if let loss = try MeanSquaredError.evaluate(prediction: pass.output, target: data.targets.steps(range),
-                                                        mask: mask.maskSteps(range)) {
-                sumOfSquares += loss.sumOfSquares
+            if let loss = try Loss.evaluate(run.lossKind, prediction: pass.output, target: data.targets.steps(range),
+                                            mask: data.lossMask(mask, steps: range)) {
+                sumOfLosses += loss.sum
                 count += loss.count
             }
         }
-        return count > 0 ? sumOfSquares / Double(count) : nil
+        return count > 0 ? sumOfLosses / Double(count) : nil
     }
 
     private mutating func chunkTensors(splits: Int) -> (inputs: [Tensor], targets: [Tensor], masks: [Tensor]) {
         if let chunks, chunks.splits == splits { return (chunks.inputs, chunks.targets, chunks.masks) }
         let ranges = TrainingData.chunkRanges(length: data.length, splits: splits)
         let cut = (splits: splits, inputs: ranges.map { data.inputs.steps($0) },
-                   targets: ranges.map { data.targets.steps($0) }, masks: ranges.map { data.trainMask.maskSteps($0) })
+                   targets: ranges.map { data.targets.steps($0) }, masks: ranges.map { data.lossMask(data.trainMask, steps: $0) })
         chunks = cut
         return (cut.inputs, cut.targets, cut.masks)
     }

@@ -2,7 +2,8 @@
 public struct EpochMetrics: Codable, Sendable, Equatable {
     /// Numbered from 1 across the whole run.
     public var epoch: Int
-    /// Mean squared error over every unmasked training element of the epoch.
+    /// The run's loss (mean squared error unless chosen otherwise) over every unmasked training
+    /// element of the epoch.
     public var loss: Double
     public var validationLoss: Double?
     public var splits: Int

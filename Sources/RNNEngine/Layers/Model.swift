@@ -3,12 +3,32 @@ public enum Mode: Sendable {
     case training, inference
 }
 
+/// The carried state of one recurrent layer.
+public enum LayerState: Sendable, Equatable, Codable {
+    case lstm(LSTMState)
+    case gru(GRUState)
+
+    /// The hidden state `h`, `(B, H)`, whatever the kind.
+    public var h: Tensor {
+        switch self {
+        case let .lstm(s): s.h
+        case let .gru(s): s.h
+        }
+    }
+
+    /// An LSTM's cell state `c`, `(B, H)`; a GRU has none.
+    public var c: Tensor? {
+        if case let .lstm(s) = self { return s.c }
+        return nil
+    }
+}
+
 /// The recurrent state of a whole stack: one entry per layer, `nil` for a layer without
 /// state or a zero state (the start of an epoch).
 public struct StackState: Sendable, Equatable, Codable {
-    public var layers: [LSTMState?]
+    public var layers: [LayerState?]
 
-    public init(layers: [LSTMState?]) {
+    public init(layers: [LayerState?]) {
         self.layers = layers
     }
 
@@ -23,6 +43,7 @@ public struct StackCache: Sendable {
     enum Layer: Sendable {
         case dense(Dense.Cache)
         case lstm(LSTM.Cache)
+        case gru(GRU.Cache)
         case dropout(mask: [Float]?)
         case passthrough
     }
@@ -46,7 +67,7 @@ public struct Model: Sendable, Equatable {
     }
 
     /// A model with freshly initialised weights (SPEC §3): Glorot-uniform kernels, orthogonal
-    /// recurrent kernels, zero biases except the forget-gate slice of `bias_ih`, set to 1.
+    /// recurrent kernels, zero biases except the forget-gate slice of an LSTM's `bias_ih`, set to 1.
     /// The same seed state and spec give the same weights.
     public init(spec: ModelSpec, inputWidth: Int, rng: inout Random) throws {
         try spec.validate(inputWidth: inputWidth)
@@ -59,7 +80,7 @@ public struct Model: Sendable, Equatable {
             let shapes = ParameterLayout.shapes(of: layer, inputWidth: width)
             for (suffix, shape) in zip(ParameterLayout.suffixes(of: layer), shapes) {
                 names.append("layers.\(index).\(suffix)")
-                tensors.append(Initializers.initialTensor(suffix: suffix, shape: shape, rng: &rng))
+                tensors.append(Initializers.initialTensor(layer: layer, suffix: suffix, shape: shape, rng: &rng))
             }
             width = layer.outputWidth(inputWidth: width)
         }
@@ -107,12 +128,20 @@ public struct Model: Sendable, Equatable {
                 caches.append(.dense(cache))
                 current = y
             case let .lstm(units):
-                let initial = try checkedState(state.layers[index], layer: index, batch: batch, units: units)
+                let initial = try checkedLSTMState(state.layers[index], layer: index, batch: batch, units: units)
                 let lstm = LSTM(inputWidth: width, units: units)
                 let (y, final, cache) = try lstm.forward(current, weights: lstmWeights(at: p), state: initial,
                                                          isCancelled: isCancelled)
-                newState.layers[index] = final
+                newState.layers[index] = .lstm(final)
                 caches.append(.lstm(cache))
+                current = y
+            case let .gru(units):
+                let initial = try checkedGRUState(state.layers[index], layer: index, batch: batch, units: units)
+                let gru = GRU(inputWidth: width, units: units)
+                let (y, final, cache) = try gru.forward(current, weights: gruWeights(at: p), state: initial,
+                                                        isCancelled: isCancelled)
+                newState.layers[index] = .gru(final)
+                caches.append(.gru(cache))
                 current = y
             case let .noise(std):
                 GaussianNoise(std: Float(std)).apply(to: &current, mode: mode, rng: &rng)
@@ -164,6 +193,13 @@ public struct Model: Sendable, Equatable {
                               inputGradient: inputGradient || index > firstTrained, isCancelled: isCancelled)
                 else { return nil }
                 grad = dX
+            case let (.gru(units), .gru(gruCache)):
+                cache.layers[index] = .passthrough      // release the buffers once used
+                guard let dX = try GRU(inputWidth: widths[index], units: units)
+                    .backward(grad, cache: gruCache, weights: gruWeights(at: p), grads: &gradients, at: p,
+                              inputGradient: inputGradient || index > firstTrained, isCancelled: isCancelled)
+                else { return nil }
+                grad = dX
             case let (.dropout, .dropout(mask)):
                 grad = Dropout(rate: 0).backward(grad, mask: mask)
             default:
@@ -178,11 +214,30 @@ public struct Model: Sendable, Equatable {
                      biasIH: parameters[p + 2], biasHH: parameters[p + 3])
     }
 
-    private func checkedState(_ state: LSTMState?, layer: Int, batch: Int, units: Int) throws -> LSTMState {
+    private func gruWeights(at p: Int) -> GRU.Weights {
+        GRU.Weights(weightIH: parameters[p], weightHH: parameters[p + 1],
+                    biasIH: parameters[p + 2], biasHH: parameters[p + 3])
+    }
+
+    private func checkedLSTMState(_ state: LayerState?, layer: Int, batch: Int, units: Int) throws -> LSTMState {
         guard let state else { return .zeros(batch: batch, hidden: units) }
-        for (name, tensor) in [("h", state.h), ("c", state.c)] where tensor.shape != [batch, units] {
+        guard case let .lstm(s) = state else {
+            throw EngineError.stateMismatch(layer: layer, expected: "lstm", found: "gru")
+        }
+        for (name, tensor) in [("h", s.h), ("c", s.c)] where tensor.shape != [batch, units] {
             throw EngineError.shapeMismatch(tensor: "layers.\(layer).\(name)", expected: [batch, units], found: tensor.shape)
         }
-        return state
+        return s
+    }
+
+    private func checkedGRUState(_ state: LayerState?, layer: Int, batch: Int, units: Int) throws -> GRUState {
+        guard let state else { return .zeros(batch: batch, hidden: units) }
+        guard case let .gru(s) = state else {
+            throw EngineError.stateMismatch(layer: layer, expected: "gru", found: "lstm")
+        }
+        guard s.h.shape == [batch, units] else {
+            throw EngineError.shapeMismatch(tensor: "layers.\(layer).h", expected: [batch, units], found: s.h.shape)
+        }
+        return s
     }
 }

@@ -53,7 +53,7 @@ public enum SessionCommand: Sendable, Equatable {
 /// The data, its features and targets, and the validation split.
 public enum DataCommand: Sendable, Equatable {
     case sine(SineOptions)
-    case csv(CSVOptions)
+    case csv(path: String, options: CSVOptions)
     case show
     case plot(sequence: Int, figure: FigureOptions)
     case features(FeatureSpec)
@@ -85,6 +85,8 @@ public enum OptimizationCommand: Sendable, Equatable {
 /// Training and looking at what the model does.
 public enum TrainingCommand: Sendable, Equatable {
     case train(TrainOptions)
+    /// `loss mse|mae|huber`: applies from the next `train` (a run's change is recorded).
+    case loss(LossKind)
     case evaluate
     case predict(PredictOptions)
     case predictPlot(sequence: Int, figure: FigureOptions)
@@ -124,16 +126,19 @@ public enum FlowCommand: Sendable, Equatable {
 
 // MARK: - The values command forms fill
 
-/// `data csv "FILE" column= key=`.
-public struct CSVOptions: Sendable, Equatable {
+/// `data csv "FILE" column=|columns= key= time= missing= delimiter=` as written; the data
+/// layer's `CSVOptions.make` checks them together.
+public struct CSVArguments: Sendable, Equatable {
     public var path: String
     public var column: CSVColumn?
+    public var columns: [CSVColumn]?
     public var key: CSVColumn?
+    public var time: CSVColumn?
+    public var missing: MissingMode = .error
+    public var delimiter = ","
 
-    public init(path: String, column: CSVColumn? = nil, key: CSVColumn? = nil) {
+    public init(path: String) {
         self.path = path
-        self.column = column
-        self.key = key
     }
 }
 
@@ -202,15 +207,19 @@ public struct PredictOptions: Sendable, Equatable {
     public init() {}
 }
 
-/// `targets q gamma= actions=`.
+/// `targets q gamma= actions= column=`.
 public struct QTargetOptions: Sendable, Equatable {
     public var gamma: Double
     public var actions: [TradeAction]
+    public var column: String?
 }
 
-/// `targets next horizon=`.
+/// `targets next horizon= columns= as= scale=`.
 public struct NextTargetOptions: Sendable, Equatable {
     public var horizon: Int
+    public var columns: [String]?
+    public var form: NextForm = .change
+    public var scale: FeatureScale = .none
 }
 
 /// Where a figure goes — the terminal, or an SVG file (`to "FILE.svg"`, replaced only with

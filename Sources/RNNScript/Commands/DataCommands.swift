@@ -3,7 +3,7 @@ import RNNData
 /// `data`, `features`, `targets`, `validate`: the series and what the model sees of it.
 public enum DataCommands {
     public enum DataForm: String, CaseIterable, Sendable { case sine, csv, show, plot }
-    public enum FeatureKind: String, CaseIterable, Sendable { case deltas }
+
     public enum TargetKind: String, CaseIterable, Sendable { case q, next }
 
     public static let sine = OptionForm(defaults: SineOptions(), [
@@ -17,25 +17,37 @@ public enum DataCommands {
         .integer("decimals", \.decimals, in: SineOptions.decimalsRange, help: "rounding"),
     ])
 
-    public static let csv = OptionForm(defaults: CSVOptions(path: ""), [
-        column("column", \.column, help: "CSV column by header name or 1-based index"),
+    public static let csv = OptionForm(defaults: CSVArguments(path: ""), [
+        column("column", \.column, help: "the value column, by header name or 1-based index (default: the first numeric one)"),
+        columns("columns", \.columns, help: "several value columns, in order: one channel each"),
         column("key", \.key, help: "CSV column splitting rows into sequences"),
+        column("time", \.time, help: "a time column (ISO 8601 dates or date-times, or numbers), increasing per sequence"),
+        .choice("missing", \.missing, help: "empty, NA, NaN, null cells: error, mask (out of loss; inputs carried) or ffill"),
+        OptionSpec(name: "delimiter", help: "the field separator (one character; tab for a tab)", apply: { root, value, _ in
+            root.delimiter = value.description == "tab" ? "\t" : value.description
+        }, render: { $0.delimiter == "\t" ? "tab" : "\"\($0.delimiter)\"" }),
     ])
 
     public static let plot = OptionForm(defaults: SequenceOption(), [sequenceOption])
 
-    public static let deltas = OptionForm(defaults: FeatureSpec(window: 128, scale: .none), [
-        .integer("window", \.window, in: FeatureSpec.windowRange, help: "changes per step"),
-        .choice("scale", \.scale, help: "scaling fitted on the training steps"),
+    /// `features deltas|values …` (one form: the kind is its first word).
+    public static let features = OptionForm(defaults: FeatureSpec(kind: .deltas, window: 128, columns: nil, scale: .none), [
+        .integer("window", \.window, in: FeatureSpec.windowRange, help: "steps of each column per input"),
+        .names("columns", \.columns, help: "the columns the inputs read (default: all)"),
+        .choice("scale", \.scale, help: "per-column scaling fitted on the training steps"),
     ])
 
-    public static let q = OptionForm(defaults: QTargetOptions(gamma: 0.9, actions: [.buy, .sell]), [
+    public static let q = OptionForm(defaults: QTargetOptions(gamma: 0.9, actions: [.buy, .sell], column: nil), [
         .number("gamma", \.gamma, .closedUnit, help: "discount"),
         .choices("actions", \.actions, help: "the actions valued, in order"),
+        .text("column", \.column, help: "the price column (default: the first)"),
     ])
 
     public static let next = OptionForm(defaults: NextTargetOptions(horizon: 1), [
         .integer("horizon", \.horizon, in: 1...1_000_000, help: "steps ahead"),
+        .names("columns", \.columns, help: "the columns predicted (default: the first)"),
+        .choice("as", \.form, help: "the change p(t+H) − p(t), or the value p(t+H)"),
+        .choice("scale", \.scale, help: "targets trained scaled, reported unscaled"),
     ])
 
     public static let validate = OptionForm(defaults: ValidationOptions(), [
@@ -49,7 +61,8 @@ public enum DataCommands {
     static let all: [CommandSpec] = [
         CommandSpec("data", group: .data, summary: "the article's generator, a CSV series, or a look at the data",
                     usage: ["data sine [" + sine.infos().map { "\($0.name)=\($0.defaultText ?? "")" }.joined(separator: " ") + "]",
-                            "data csv \"FILE\" column=NAME|N [key=NAME|N]", "data show",
+                            "data csv \"FILE\" [column=NAME|N | columns=A,B,…] [key=NAME] [time=NAME] [missing=error|mask|ffill] "
+                                + "[delimiter=\",\"]", "data show",
                             "data plot [sequence=1] [title=\"…\"] [to \"FILE.svg\" [force]]"],
                     options: sine.infos(form: "sine") + csv.infos(form: "csv") + plot.infos(form: "plot")
                         + [FigureOptions.titleInfo(form: "plot")],
@@ -61,13 +74,13 @@ public enum DataCommands {
                 try a.finish()
                 return .command(.data(.sine(options)))
             case .csv:
-                var options = try csv.read(&a)
-                options.path = try a.text("a file name, e.g. data csv \"prices.csv\" column=close")
-                guard options.column != nil else {
-                    throw ScriptError(.error("data csv needs column=NAME or column=N (1-based)", range: call.range))
-                }
+                var arguments = try csv.read(&a)
+                arguments.path = try a.text("a file name, e.g. data csv \"prices.csv\" column=close")
                 try a.finish()
-                return .command(.data(.csv(options)))
+                let options = try CSVOptions.make(column: arguments.column, columns: arguments.columns, key: arguments.key,
+                                                  time: arguments.time, missing: arguments.missing,
+                                                  delimiter: arguments.delimiter)
+                return .command(.data(.csv(path: arguments.path, options: options)))
             case .show:
                 try a.finish()
                 return .command(.data(.show))
@@ -78,16 +91,14 @@ public enum DataCommands {
                 return .command(.data(.plot(sequence: sequence, figure: figure)))
             }
         },
-        CommandSpec("features", group: .data, summary: "input features: the most recent one-step changes",
-                    usage: ["features deltas " + deltas.shown(deltas.defaults)], options: deltas.infos(),
+        CommandSpec("features", group: .data, summary: "input features: recent one-step changes (deltas) or values (lags 0…N−1)",
+                    usage: ["features deltas|values [" + features.shown(features.defaults) + "]"], options: features.infos(),
                     words: FeatureKind.allCases.map(\.rawValue), example: "features deltas window=128 scale=zscore") { call, env in
             var a = try Arguments(call, in: env)
-            switch try a.choice("feature kind", FeatureKind.self) {
-            case .deltas:
-                let spec = try deltas.read(&a)
-                try a.finish()
-                return .command(.data(.features(spec)))
-            }
+            var spec = try features.read(&a)
+            spec.kind = try a.choice("feature kind", FeatureKind.self)
+            try a.finish()
+            return .command(.data(.features(spec)))
         },
         CommandSpec("targets", group: .data, summary: "training targets: Q-values of buy/sell(/hold), or the next change",
                     usage: ["targets q [" + q.shown(q.defaults) + "]", "targets next [" + next.shown(next.defaults) + "]"],
@@ -98,9 +109,10 @@ public enum DataCommands {
             switch try a.choice("target kind", TargetKind.self) {
             case .q:
                 let o = try q.read(&a)
-                spec = .q(gamma: o.gamma, actions: o.actions)
+                spec = .q(gamma: o.gamma, actions: o.actions, column: o.column)
             case .next:
-                spec = .next(horizon: try next.read(&a).horizon)
+                let o = try next.read(&a)
+                spec = .next(horizon: o.horizon, columns: o.columns, form: o.form, scale: o.scale)
             }
             try a.finish()
             return .command(.data(.targets(spec)))
@@ -122,15 +134,22 @@ public enum DataCommands {
     ]
 
     /// A CSV column option: a header name, or a whole number as a 1-based index.
-    static func column(_ name: String, _ path: WritableKeyPath<CSVOptions, CSVColumn?> & Sendable,
-                       help: String) -> OptionSpec<CSVOptions> {
-        OptionSpec(name: name, help: help, apply: { root, value, _ in
-            if case let .number(v, _) = value, let n = Int(exactly: v) {
-                root[keyPath: path] = .index(n)
-            } else {
-                root[keyPath: path] = .name(value.description)
-            }
-        }, render: { $0[keyPath: path]?.text })
+    static func column(_ name: String, _ path: WritableKeyPath<CSVArguments, CSVColumn?> & Sendable,
+                       help: String) -> OptionSpec<CSVArguments> {
+        OptionSpec(name: name, help: help, apply: { root, value, _ in root[keyPath: path] = csvColumn(value) },
+                   render: { $0[keyPath: path]?.text })
+    }
+
+    /// Several CSV columns, comma-separated.
+    static func columns(_ name: String, _ path: WritableKeyPath<CSVArguments, [CSVColumn]?> & Sendable,
+                        help: String) -> OptionSpec<CSVArguments> {
+        OptionSpec(name: name, help: help, apply: { root, value, _ in root[keyPath: path] = value.elements.map(csvColumn) },
+                   render: { $0[keyPath: path]?.map(\.text).joined(separator: ",") })
+    }
+
+    static func csvColumn(_ value: ScriptValue) -> CSVColumn {
+        if case let .number(v, _) = value, let n = Int(exactly: v) { return .index(n) }
+        return .name(value.description)
     }
 }
 

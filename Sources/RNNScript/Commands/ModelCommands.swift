@@ -3,13 +3,14 @@ import RNNEngine
 /// `model`, `reset`, `weights`: the layer stack and its weights.
 enum ModelCommands {
     enum LayerKind: String, CaseIterable, Sendable {
-        case dense, lstm, noise, dropout
+        case dense, lstm, gru, noise, dropout
 
         /// What the layer looks like written, for messages.
         var example: String {
             switch self {
             case .dense: "dense 64 relu"
             case .lstm: "lstm 64"
+            case .gru: "gru 64"
             case .noise: "noise 0.1"
             case .dropout: "dropout 0.2"
             }
@@ -20,7 +21,7 @@ enum ModelCommands {
 
     static let all: [CommandSpec] = [
         CommandSpec("model", group: .model, summary: "the layer stack (initialises the weights), the seed model, or its summary",
-                    usage: ["model LAYER -> LAYER …   (dense N [relu|tanh|sigmoid|linear], lstm N, noise STD, dropout P)",
+                    usage: ["model LAYER -> LAYER …   (dense N [relu|tanh|sigmoid|linear], lstm N, gru N, noise STD, dropout P)",
                             "model seed", "model summary"],
                     words: ["seed", "summary"] + LayerKind.allCases.map(\.rawValue) + Activation.allCases.map(\.rawValue),
                     example: "model dense 64 relu -> lstm 64 -> dense 2", resolve: resolveModel),
@@ -96,10 +97,11 @@ enum ModelCommands {
             throw ScriptError(.error("unexpected '\(words[maxWords].0)' in the \(kind) layer", range: words[maxWords].1))
         }
         switch kind {
-        case .dense, .lstm:
+        case .dense, .lstm, .gru:
             let (v, r) = try number(1, "a width")
             let units = try Arguments.integer(.number(v, text: "\(v)"), name: "\(kind) width", in: 1...ModelSpec.maxUnits, at: r)
-            guard kind == .dense else { return .lstm(units: units) }
+            if kind == .lstm { return .lstm(units: units) }
+            if kind == .gru { return .gru(units: units) }
             var activation = Activation.linear
             if words.count == 3 {
                 guard let a = Activation(rawValue: words[2].0.description) else {

@@ -130,6 +130,12 @@ extension OptionSpec {
         }, render: { $0[keyPath: path].map(\.rawValue).joined(separator: ",") })
     }
 
+    /// A comma-separated list of names (columns).
+    public static func names(_ name: String, _ path: WritableKeyPath<Root, [String]?> & Sendable, help: String) -> Self {
+        Self(name: name, help: help, apply: { root, value, _ in root[keyPath: path] = value.elements.map(\.description) },
+             render: { $0[keyPath: path]?.joined(separator: ",") })
+    }
+
     /// Free text (a name).
     public static func text(_ name: String, _ path: WritableKeyPath<Root, String?> & Sendable, help: String) -> Self {
         Self(name: name, help: help, apply: { root, value, _ in root[keyPath: path] = value.description },

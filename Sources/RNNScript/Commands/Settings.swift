@@ -7,8 +7,9 @@ import RNNEngine
 public struct Settings: Sendable, Equatable {
     public var seed: UInt64 = 0
     public var threads = Threads.available
-    public var features = DataCommands.deltas.defaults
+    public var features = DataCommands.features.defaults
     public var targets = TargetSpec.q(gamma: DataCommands.q.defaults.gamma, actions: DataCommands.q.defaults.actions)
+    public var loss = TrainingCommands.loss.defaults.kind
     public var validation: ValidationSpec?
     public var optimizer = OptimizationCommands.entry(.adam).form.defaults
     public var clip = ClipSetting.off
@@ -19,7 +20,8 @@ public struct Settings: Sendable, Equatable {
 
     /// How the weights are trained: what a run may change between two `train`s.
     public var training: TrainingSettings {
-        TrainingSettings(optimizer: optimizer, clip: clip, splits: splits, learningRate: learningRate, threads: threads)
+        TrainingSettings(optimizer: optimizer, clip: clip, splits: splits, learningRate: learningRate, threads: threads,
+                         loss: loss)
     }
 }
 
@@ -31,8 +33,11 @@ public struct TrainingSettings: Sendable, Equatable {
     public var splits: SplitRules
     public var learningRate: PlateauRules?
     public var threads: Int
+    public var loss: LossKind
 
-    public init(optimizer: OptimizerConfig, clip: ClipSetting, splits: SplitRules, learningRate: PlateauRules?, threads: Int) {
+    public init(optimizer: OptimizerConfig, clip: ClipSetting, splits: SplitRules, learningRate: PlateauRules?, threads: Int,
+                loss: LossKind) {
+        self.loss = loss
         self.optimizer = optimizer
         self.clip = clip
         self.splits = splits
@@ -70,13 +75,15 @@ public enum SettingText {
     }
 
     public static func features(_ f: FeatureSpec) -> String {
-        "deltas " + DataCommands.deltas.shown(f)
+        "\(f.kind.rawValue) " + DataCommands.features.shown(f)
     }
 
     public static func targets(_ t: TargetSpec) -> String {
         switch t {
-        case let .q(gamma, actions): "q " + DataCommands.q.shown(QTargetOptions(gamma: gamma, actions: actions))
-        case let .next(horizon): "next " + DataCommands.next.shown(NextTargetOptions(horizon: horizon))
+        case let .q(gamma, actions, column):
+            return "q " + DataCommands.q.shown(QTargetOptions(gamma: gamma, actions: actions, column: column))
+        case let .next(horizon, columns, form, scale):
+            return "next " + DataCommands.next.shown(NextTargetOptions(horizon: horizon, columns: columns, form: form, scale: scale))
         }
     }
 

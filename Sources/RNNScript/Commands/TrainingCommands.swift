@@ -1,3 +1,5 @@
+import RNNEngine
+
 /// `train`, `evaluate`, `predict`.
 public enum TrainingCommands {
     public static let train = OptionForm(defaults: TrainOptions(), [
@@ -10,6 +12,11 @@ public enum TrainingCommands {
     public static let predict = OptionForm(defaults: PredictOptions(), [
         .integer("sequence", \.sequence, in: 1...Int.max, help: "which sequence, from 1"),
         .integer("last", \.last, in: 1...100_000, help: "how many final steps to list"),
+    ])
+
+    /// `loss mse|mae|huber [delta=]`.
+    public static let loss = OptionForm(defaults: LossArguments(), [
+        .number("delta", \.delta, .positive, help: "huber: where the loss turns from square to linear"),
     ])
 
     static let trainName = "train"
@@ -33,6 +40,18 @@ public enum TrainingCommands {
             try a.finish()
             return .command(.training(.train(options)))
         },
+        CommandSpec("loss", group: .training, summary: "what training minimises: mean squared error, mean absolute error or Huber",
+                    usage: ["loss mse|mae|huber [" + loss.shown(loss.defaults) + "]"], options: loss.infos(form: "huber"),
+                    words: LossArguments.Name.allCases.map(\.rawValue), example: "loss huber delta=1.0") { call, env in
+            var a = try Arguments(call, in: env)
+            var options = try loss.read(&a)
+            options.name = try a.choice("loss", LossArguments.Name.self)
+            if options.name != .huber, a.option("delta") != nil {
+                throw ScriptError(.error("delta= is huber's (loss huber delta=1.0)", range: call.range))
+            }
+            try a.finish()
+            return .command(.training(.loss(options.kind)))
+        },
         CommandSpec("evaluate", group: .training, summary: "the loss (and validation loss) without training",
                     usage: ["evaluate"], example: "evaluate") { call, env in
             try Arguments(call, in: env).finish()
@@ -54,6 +73,23 @@ public enum TrainingCommands {
             return .command(.training(.predict(options)))
         },
     ]
+}
+
+/// `loss NAME delta=` as written.
+public struct LossArguments: Sendable, Equatable {
+    public enum Name: String, CaseIterable, Sendable { case mse, mae, huber }
+    public var name = Name.mse
+    public var delta = 1.0
+
+    public init() {}
+
+    public var kind: LossKind {
+        switch name {
+        case .mse: .mse
+        case .mae: .mae
+        case .huber: .huber(delta: delta)
+        }
+    }
 }
 
 /// Run names: `@` separates a checkpoint's tag and `/` a session (`s1/x@best`), so a name holds neither.

@@ -13,9 +13,8 @@ enum DataExecutor {
             w.data = (.sine(options, seed: seed), try Series.sine(options, seed: seed))
             w.endActiveRun()
             context.emit(.text(summary(w)))
-        case let .csv(options):
-            let (series, source) = try Series.csv(path: context.input(options.path).path, column: options.column ?? .index(1),
-                                                  key: options.key, displayName: options.path)
+        case let .csv(path, options):
+            let (series, source) = try Series.csv(path: context.input(path).path, options: options, displayName: path)
             w.data = (.csv(source), series)
             w.endActiveRun()
             context.emit(.text(summary(w)))
@@ -45,8 +44,25 @@ enum DataExecutor {
         let lengths = Set(series.lengths)
         let shape = lengths.count == 1 ? "\(series.count) × \(series.longest) steps"
             : "\(series.count) sequences of \(series.lengths.min()!)–\(series.longest) steps"
-        return "data: \(spec.text)\n  \(shape); values \(NumberText.fixed(values.min() ?? 0, 4))…\(NumberText.fixed(values.max() ?? 0, 4)), "
+        var text = "data: \(spec.text)\n  \(shape); values \(NumberText.fixed(values.min() ?? 0, 4))…\(NumberText.fixed(values.max() ?? 0, 4)), "
             + "mean \(NumberText.fixed(mean, 4))"
+        // Several columns, a time column or missing values: a line per column and the time range.
+        let summary = series.summary()
+        if summary.columns.count > 1 || summary.time != nil || summary.columns.contains(where: { $0.missing > 0 }) {
+            for c in summary.columns {
+                text += "\n  column \(c.name): \(NumberText.fixed(c.min, 4))…\(NumberText.fixed(c.max, 4)), mean "
+                    + NumberText.fixed(c.mean, 4) + (c.missing > 0 ? ", \(Plural.count(c.missing, "value")) missing" : "")
+            }
+            if let mode = summary.missingMode, summary.columns.contains(where: { $0.missing > 0 }) {
+                text += "\n  missing values: \(mode.rawValue)"
+            }
+            for q in summary.sequences.prefix(20) {
+                text += "\n  sequence \(q.label): \(Plural.count(q.length, "step"))"
+                if let first = q.firstTime, let last = q.lastTime { text += ", \(first) … \(last)" }
+            }
+            if summary.sequences.count > 20 { text += "\n  … \(summary.sequences.count - 20) more sequences" }
+        }
+        return text
     }
 
     /// `data plot`: one sequence of the series.

@@ -1,4 +1,5 @@
 import Foundation
+import RNNData
 import RNNEngine
 import RNNReport
 import RNNScript
@@ -23,7 +24,7 @@ enum ModelExecutor {
             w.replaceModel(try w.initialModel(model.spec))
         case let .weightsExport(path, force):
             guard let model = w.active?.trainer.currentModel ?? w.model else { throw SessionError.noModel }
-            try context.write(Data(try model.exportedWeights().encoded()), to: path, force: force)
+            try context.write(Data(try model.exportedWeights(metadata: try metadata(w)).encoded()), to: path, force: force)
             context.emit(.text("wrote \(path) (\(Plural.count(model.parameterNames.count, "tensor")))"))
         case let .weightsImport(path):
             guard var model = w.active?.trainer.currentModel ?? w.model else { throw SessionError.importNeedsModel }
@@ -37,6 +38,21 @@ enum ModelExecutor {
             context.emit(.text("imported \(Plural.count(model.parameterNames.count, "tensor")) from \(path)"))
         }
         return .done
+    }
+}
+
+extension ModelExecutor {
+    /// The safetensors `__metadata__` entries `features` and `targets` (settings and per-column
+    /// scaling statistics, the active run's own), so the weights can be used elsewhere; none
+    /// without data.
+    static func metadata(_ w: Workspace) throws -> [String: String] {
+        guard let data = w.data else { return [:] }
+        let kept = w.active?.trainer.state.dataSettings
+        let s = w.settings
+        let prepared = try Preparation.prepare(data.series, features: kept?.features ?? s.features,
+                                               targets: kept?.targets ?? s.targets, validation: kept?.validation ?? s.validation,
+                                               stats: kept?.featureStats, scaling: kept?.scaling)
+        return prepared.metadata(features: kept?.features ?? s.features, targets: kept?.targets ?? s.targets)
     }
 }
 

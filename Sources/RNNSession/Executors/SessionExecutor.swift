@@ -52,6 +52,7 @@ enum Show {
         if wants(.optimizer) {
             lines.append("optimizer " + SettingText.optimizer(s.optimizer))
             lines.append("clip " + SettingText.clip(s.clip))
+            lines.append("loss " + s.loss.text)
         }
         if wants(.schedule) {
             lines.append("schedule " + SettingText.splits(s.splits))

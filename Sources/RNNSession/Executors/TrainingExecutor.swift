@@ -11,6 +11,9 @@ enum TrainingExecutor {
         switch command {
         case let .train(options):
             return try RunController.train(options, on: &w, context)
+        case let .loss(kind):
+            try kind.validate()
+            w.settings.loss = kind
         case .evaluate:
             context.emit(.text(try evaluation(w)))
         case let .predict(options):
