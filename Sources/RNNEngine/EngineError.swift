@@ -12,6 +12,8 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
     case missingTensor(String)
     /// Imported weights carry a tensor the model does not have.
     case unexpectedTensor(String)
+    /// A weight that is NaN or infinite, at its flat index.
+    case nonFiniteWeight(tensor: String, index: Int)
     /// A thread count outside 1…256.
     case invalidThreadCount(Int)
     /// An optimizer or clipping hyperparameter out of range.
@@ -35,6 +37,8 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
             return "tensor '\(name)' is missing"
         case let .unexpectedTensor(name):
             return "tensor '\(name)' is not part of this model"
+        case let .nonFiniteWeight(tensor, index):
+            return "tensor '\(tensor)' holds a non-finite value at element \(index); weights must be finite numbers"
         case let .invalidThreadCount(n):
             return "thread count must be between 1 and 256 (found \(n))"
         case let .invalidHyperparameter(name, value, expected):

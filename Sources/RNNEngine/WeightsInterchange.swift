@@ -27,6 +27,9 @@ extension Model {
             guard tensor.shape == parameters[i].shape else {
                 throw EngineError.shapeMismatch(tensor: name, expected: parameters[i].shape, found: tensor.shape)
             }
+            if let bad = tensor.values.firstIndex(where: { !$0.isFinite }) {
+                throw EngineError.nonFiniteWeight(tensor: name, index: bad)
+            }
             replacement[i] = Tensor(shape: tensor.shape, values: tensor.values)
         }
         let known = Set(parameterNames)

@@ -43,13 +43,13 @@ extension Store {
     }
 }
 
-/// Who a session is across stores. Behind this one function so it can become the session's
-/// unique id column once the schema has one.
+/// Who a session is across stores: its unique id (migration v3).
 func mergeIdentity(_ session: SessionRecord) -> String {
-    "\(session.startedAt.timeIntervalSince1970)|\(session.pid)|\(session.processStart)|\(session.cwd)"
+    session.uuid
 }
 
-/// A checkpoint's name in the destination when another run already holds `name` there.
+/// A named checkpoint's name in the destination when a named one of that name is there already
+/// (a run's own checkpoints are unique within their run and keep their names).
 func qualifiedCheckpointName(_ name: String, session: Int64) -> String {
     "s\(session)/\(name)"
 }
@@ -64,6 +64,8 @@ private struct MergeContent {
     var events: [RunEventRecord]
     var lineages: [RunLineageRecord]
     var checkpoints: [CheckpointRecord]
+    /// The parts after the first of long states, by checkpoint id.
+    var parts: [Int64: [(part: Int, bytes: Data)]]
     var csv: [CSVDataRecord]
 
     init(_ db: Database) throws {
@@ -75,6 +77,8 @@ private struct MergeContent {
         events = try RunEventRecord.order(Column("id")).fetchAll(db)
         lineages = try RunLineageRecord.fetchAll(db)
         checkpoints = try CheckpointRecord.order(Column("id")).fetchAll(db)
+        parts = Dictionary(grouping: try Row.fetchAll(db, sql: "SELECT checkpoint_id, part, bytes FROM checkpoint_part ORDER BY part"),
+                           by: { $0[0] as Int64 }).mapValues { $0.map { (part: $0[1] as Int, bytes: $0[2] as Data) } }
         csv = try CSVDataRecord.fetchAll(db)
     }
 
@@ -152,11 +156,17 @@ private struct MergeContent {
             var copy = checkpoint
             copy.id = nil
             copy.runID = runMap[checkpoint.runID]!
-            if try CheckpointRecord.filter(Column("name") == checkpoint.name).fetchCount(db) > 0 {
+            if checkpoint.kind == .named,
+               try CheckpointRecord.filter(Column("name") == checkpoint.name && Column("kind") == CheckpointKind.named.rawValue)
+                .fetchCount(db) > 0 {
                 copy.name = qualifiedCheckpointName(checkpoint.name, session: sessionMap[sessionOfRun[checkpoint.runID]!]!)
                 summary.renamedCheckpoints.append((checkpoint.name, copy.name))
             }
             try copy.insert(db)
+            for part in parts[checkpoint.id!] ?? [] {
+                try db.execute(sql: "INSERT INTO checkpoint_part (checkpoint_id, part, bytes) VALUES (?, ?, ?)",
+                               arguments: [copy.id!, part.part, part.bytes])
+            }
             summary.checkpoints += 1
         }
         for data in csv {

@@ -76,6 +76,9 @@ struct RNNLab: ParsableCommand {
     /// (its exit status 64) into SPEC §5's status 2.
     static func main() {
         Memory.reuseFreedBuffers()      // chunks reuse warm pages, as in the benchmark
+        // A closed pipe (`rnnlab run x.rnn | head -1`) makes writes fail, not the process die:
+        // the script goes on and is recorded whole.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -102,12 +102,13 @@ private func content(_ path: String) throws -> [String] {
         #expect(Set(try xs.map { try into.metrics(runID: $0.id!).first!.loss }) == [0.4, 0.3])
         let names = try into.checkpointNames()
         #expect(names.count == 4)
-        #expect(second.renamedCheckpoints.map(\.from) == ["x@2", "x@best"])
-        // The first store's checkpoints keep their names and states; the second's are under theirs.
-        #expect(try into.loadCheckpoint(name: "x@best").state == Data([3, 11]))
-        let renamed = try #require(second.renamedCheckpoints.first { $0.from == "x@best" }?.to)
-        #expect(try into.loadCheckpoint(name: renamed).state == Data([3, 12]))
-        #expect(try into.loadCheckpoint(name: renamed).record.runID == xs.last!.id)
+        // A run's own checkpoints are unique within their run: nothing is renamed. `x@best` is the
+        // latest run's; the earlier one's is reached by its session-qualified name.
+        #expect(second.renamedCheckpoints.isEmpty)
+        let earlier = try #require(xs.first), later = try #require(xs.last)
+        #expect(try into.loadCheckpoint(name: "s\(earlier.sessionID)/x@best").state == Data([3, 11]))
+        #expect(try into.loadCheckpoint(name: "x@best").state == Data([3, 12]))
+        #expect(try into.loadCheckpoint(name: "x@best").record.runID == later.id)
         try into.close()
     }
 

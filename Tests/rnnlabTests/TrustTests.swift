@@ -92,3 +92,36 @@ import Testing
         #expect(result.stderr.utf8.count < 200_000, "\(result.stderr.utf8.count) bytes of diagnostics")
     }
 }
+
+/// More regressions: a closed pipe, non-finite weights.
+@Suite struct TrustRegressionTests {
+    @Test func aClosedPipeDoesNotStopTheScript() throws {
+        let work = try Scratch()
+        try work.write("p.rnn", "print first\nrepeat 2000 { print \"a line of output to fill the pipe\" }\nprint last\n")
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        let binary = try #require(Binary.url).path
+        shell.arguments = ["-c", "'\(binary)' --store s.sqlite run p.rnn | head -1 > head.txt; echo ${PIPESTATUS:-} > /dev/null"]
+        shell.currentDirectoryURL = work.url
+        try shell.run()
+        shell.waitUntilExit()
+        #expect(try String(contentsOf: work.file("head.txt"), encoding: .utf8) == "first\n")
+        // The script ran to its end: its last cell is in the store.
+        let history = try Binary.run(["--store", "s.sqlite", "-c", "history session 1"], in: work.url)
+        #expect(history.stdout.contains("print last"), "\(history.stdout)")
+    }
+
+    @Test func nonFiniteWeightsAreRefused() throws {
+        let work = try Scratch()
+        let setup = "seed 1\ndata sine sequences=1 length=50\nfeatures deltas window=4\nmodel lstm 2 -> dense 2\n"
+        let exported = try Binary.run(["-c", setup + "weights export \"w.safetensors\""], in: work.url)
+        try #require(exported.status == 0, "\(exported.stderr)")
+        var bytes = [UInt8](try Data(contentsOf: work.file("w.safetensors")))
+        let nan = Float.nan.bitPattern
+        for k in 0..<4 { bytes[bytes.count - 4 + k] = UInt8((nan >> (8 * UInt32(k))) & 0xFF) }   // the last float
+        try Data(bytes).write(to: work.file("w.safetensors"))
+        let imported = try Binary.run(["-c", setup + "weights import \"w.safetensors\""], in: work.url)
+        #expect(imported.status == 1)
+        #expect(imported.stderr.contains("non-finite value"), "\(imported.stderr)")
+    }
+}
