@@ -31,6 +31,8 @@ public enum SessionError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreadableCheckpoint(String, reason: String)
     case checkpointWithoutData(String)
     case runBusyElsewhere(String)
+    /// `forecast` on a setup it cannot serve, with the reason.
+    case cannotForecast(String)
     case noSession(Int64)
     case noCell(Int, session: Int64, named: Bool)
     /// The store could not do what was asked; its own message.
@@ -94,6 +96,8 @@ public enum SessionError: Error, Sendable, Equatable, CustomStringConvertible {
             "checkpoint '\(name)' records no data settings, so its run cannot go on"
         case let .runBusyElsewhere(run):
             "run '\(run)' is training in another rnnlab process right now; resume it when that ends"
+        case let .cannotForecast(reason):
+            "cannot forecast: \(reason)"
         case let .noSession(id):
             "the store has no session \(id); 'sessions' lists them"
         case let .noCell(number, session, named):

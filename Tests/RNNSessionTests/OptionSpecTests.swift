@@ -21,7 +21,7 @@ import Testing
         FormCase(prefix: "targets next", options: DataCommands.next.infos()),
         FormCase(prefix: "schedule splits 1", options: OptimizationCommands.splits.infos()),
         FormCase(prefix: "schedule lr plateau", options: OptimizationCommands.plateau.infos()),
-        FormCase(prefix: "predict", options: TrainingCommands.predict.infos()),
+        FormCase(prefix: "loss huber", options: TrainingCommands.loss.infos()),
     ] + OptimizationCommands.optimizers.map { FormCase(prefix: "optimizer \($0.kind.rawValue)", options: $0.form.infos()) }
 
     static func resolve(_ text: String) throws -> Resolution {

@@ -89,7 +89,11 @@ public enum TrainingCommand: Sendable, Equatable {
     case loss(LossKind)
     case evaluate
     case predict(PredictOptions)
+    /// `predict … to "F.csv" [force]`: every step of every sequence (or of `sequence=`) in the data's units.
+    case predictCSV(PredictOptions, path: String, force: Bool)
     case predictPlot(sequence: Int, figure: FigureOptions)
+    /// `forecast steps=N [sequence=N] [to "F.csv" [force]]`.
+    case forecast(ForecastOptions, path: String?, force: Bool)
 }
 
 /// The record of runs: tables, curves and files.
@@ -199,10 +203,21 @@ public struct TrainOptions: Sendable, Equatable {
     public init() {}
 }
 
-/// `predict sequence= last=`.
+/// `predict sequence= start= end= last=` (steps from 1, `end` included).
 public struct PredictOptions: Sendable, Equatable {
-    public var sequence = 1
-    public var last = 10
+    /// nil: sequence 1 in a table, every sequence in a CSV.
+    public var sequence: Int?
+    public var start: Int?
+    public var end: Int?
+    public var last: Int?
+
+    public init() {}
+}
+
+/// `forecast steps= sequence=`.
+public struct ForecastOptions: Sendable, Equatable {
+    public var steps: Int?
+    public var sequence: Int?
 
     public init() {}
 }

@@ -10,8 +10,15 @@ public enum TrainingCommands {
     ])
 
     public static let predict = OptionForm(defaults: PredictOptions(), [
-        .integer("sequence", \.sequence, in: 1...Int.max, help: "which sequence, from 1"),
-        .integer("last", \.last, in: 1...100_000, help: "how many final steps to list"),
+        .optionalInteger("sequence", \.sequence, in: 1...Int.max, help: "which sequence, from 1 (a table: 1; a CSV: all)"),
+        .optionalInteger("start", \.start, in: 1...Int.max, help: "the first step, from 1"),
+        .optionalInteger("end", \.end, in: 1...Int.max, help: "the last step, included"),
+        .optionalInteger("last", \.last, in: 1...100_000, help: "the final N steps (a table: 10)"),
+    ])
+
+    public static let forecast = OptionForm(defaults: ForecastOptions(), [
+        .optionalInteger("steps", \.steps, in: 1...1_000_000, help: "steps past the end of each series (required)"),
+        .optionalInteger("sequence", \.sequence, in: 1...Int.max, help: "one sequence, from 1 (default: all)"),
     ])
 
     /// `loss mse|mae|huber [delta=]`.
@@ -57,8 +64,10 @@ public enum TrainingCommands {
             try Arguments(call, in: env).finish()
             return .command(.training(.evaluate))
         },
-        CommandSpec("predict", group: .training, summary: "outputs against targets for one sequence, as a table or a plot",
-                    usage: ["predict [sequence=1] [last=10]", "predict [sequence=1] plot [title=\"…\"] [to \"FILE.svg\" [force]]"],
+        CommandSpec("predict", group: .training, summary: "outputs against targets in the data's units: a table, a CSV or a plot",
+                    usage: ["predict [sequence=1] [start=A] [end=B | last=10]",
+                            "predict [sequence=N] [start=A] [end=B] to \"F.csv\" [force]",
+                            "predict [sequence=1] plot [title=\"…\"] [to \"FILE.svg\" [force]]"],
                     options: predict.infos() + [FigureOptions.titleInfo(form: "plot")], words: ["plot", "to", "force"],
                     example: "predict sequence=1 last=5") { call, env in
             var a = try Arguments(call, in: env)
@@ -69,8 +78,37 @@ public enum TrainingCommands {
                 return .command(.training(.predictPlot(sequence: sequence, figure: figure)))
             }
             let options = try predict.read(&a)
+            if options.end != nil, options.last != nil {
+                throw ScriptError(.error("predict takes end= or last=, not both", range: call.range))
+            }
+            if let start = options.start, let end = options.end, end < start {
+                throw ScriptError(.error("predict end=\(end) is before start=\(start)", range: call.range))
+            }
+            if a.flag("to") {
+                let path = try a.text("a file name after 'to', e.g. to \"predictions.csv\"")
+                let force = a.flag("force")
+                try a.finish()
+                return .command(.training(.predictCSV(options, path: path, force: force)))
+            }
             try a.finish()
             return .command(.training(.predict(options)))
+        },
+        CommandSpec("forecast", group: .training,
+                    summary: "N steps past the end of each series, each prediction fed back as the next input",
+                    usage: ["forecast steps=N [sequence=N] [to \"F.csv\" [force]]"], options: forecast.infos(),
+                    words: ["to", "force"], example: "forecast steps=12") { call, env in
+            var a = try Arguments(call, in: env)
+            let options = try forecast.read(&a)
+            guard options.steps != nil else {
+                throw ScriptError(.error("forecast needs steps=N, e.g. 'forecast steps=12'", range: call.range))
+            }
+            var path: String?, force = false
+            if a.flag("to") {
+                path = try a.text("a file name after 'to', e.g. to \"forecast.csv\"")
+                force = a.flag("force")
+            }
+            try a.finish()
+            return .command(.training(.forecast(options, path: path, force: force)))
         },
     ]
 }
