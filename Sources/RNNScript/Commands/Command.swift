@@ -94,6 +94,8 @@ public enum TrainingCommand: Sendable, Equatable {
     case predictPlot(sequence: Int, figure: FigureOptions)
     /// `forecast steps=N [sequence=N] [to "F.csv" [force]]`.
     case forecast(ForecastOptions, path: String?, force: Bool)
+    /// `forecast steps=N [sequence=N] plot [to "F.svg" [force]]`: the series and its forecast.
+    case forecastPlot(ForecastOptions, figure: FigureOptions)
 }
 
 /// The record of runs: tables, curves and files.

@@ -95,12 +95,19 @@ public enum TrainingCommands {
         },
         CommandSpec("forecast", group: .training,
                     summary: "N steps past the end of each series, each prediction fed back as the next input",
-                    usage: ["forecast steps=N [sequence=N] [to \"F.csv\" [force]]"], options: forecast.infos(),
-                    words: ["to", "force"], example: "forecast steps=12") { call, env in
+                    usage: ["forecast steps=N [sequence=N] [to \"F.csv\" [force]]",
+                            "forecast steps=N [sequence=N] plot [title=\"…\"] [to \"F.svg\" [force]]"],
+                    options: forecast.infos() + [FigureOptions.titleInfo(form: "plot")],
+                    words: ["plot", "to", "force"], example: "forecast steps=12") { call, env in
             var a = try Arguments(call, in: env)
             let options = try forecast.read(&a)
             guard options.steps != nil else {
                 throw ScriptError(.error("forecast needs steps=N, e.g. 'forecast steps=12'", range: call.range))
+            }
+            if a.flag("plot") {
+                let figure = try a.figureOptions()
+                try a.finish()
+                return .command(.training(.forecastPlot(options, figure: figure)))
             }
             var path: String?, force = false
             if a.flag("to") {

@@ -18,9 +18,9 @@ enum Reports {
     }
 
     /// The loss as trained, then RMSE and MAE per target in the data's units.
-    static func evaluation(_ w: Workspace, _ context: ExecutionContext) throws -> String {
+    static func evaluation(_ w: Workspace, isCancelled: () -> Bool) throws -> String {
         let (trainer, prediction) = try Self.context(w)
-        let e = try trainer.evaluate(context: prediction, isCancelled: context.isCancelled)
+        let e = try trainer.evaluate(context: prediction, isCancelled: isCancelled)
         var text = "loss \(e.loss.map { NumberText.fixed($0, 6) } ?? "–")"
         if trainer.data.validationMask != nil { text += "  val \(e.validationLoss.map { NumberText.fixed($0, 6) } ?? "–")" }
         for (split, metrics) in [("train", e.train), ("validation", e.validation ?? [])] {
@@ -95,8 +95,9 @@ enum Reports {
                       series: series)
     }
 
-    /// `forecast`: the rows as a table and as SPEC §8's CSV (`sequence,time,NAME_pred…`).
-    static func forecast(_ options: ForecastOptions, _ w: Workspace, _ context: ExecutionContext) throws -> (TextTable, String) {
+    /// The forecast rows and the target names.
+    private static func forecastRows(_ options: ForecastOptions, _ w: Workspace,
+                                     _ context: ExecutionContext) throws -> (rows: [ForecastRow], names: [String], series: Series) {
         let (trainer, prediction) = try Self.context(w)
         if let refusal = prediction.forecastRefusal { throw SessionError.cannotForecast(refusal) }
         if let sequence = options.sequence, sequence > trainer.data.sequenceCount {
@@ -104,7 +105,30 @@ enum Reports {
         }
         let rows = try trainer.forecast(context: prediction, steps: options.steps ?? 1, sequence: options.sequence.map { $0 - 1 },
                                         isCancelled: context.isCancelled)
-        let names = prediction.targetNames
+        return (rows, prediction.targetNames, prediction.series)
+    }
+
+    /// `forecast … plot`: one sequence's values (the first target column) and the forecast
+    /// after them, over steps from 1.
+    static func forecastFigure(_ options: ForecastOptions, _ w: Workspace, _ context: ExecutionContext) throws -> Figure {
+        var one = options
+        one.sequence = options.sequence ?? 1
+        let (rows, names, series) = try forecastRows(one, w, context)
+        let s = (one.sequence ?? 1) - 1
+        let channel = series.channelNames.firstIndex(of: names.first ?? "") ?? 0
+        let history = series.channels[channel][s]
+        let known = PlotSeries(name: series.channelNames[channel],
+                               points: history.enumerated().map { PlotPoint(x: Double($0.offset + 1), y: $0.element) })
+        let ahead = PlotSeries(name: "forecast", points: rows.enumerated().map { t, r in
+            PlotPoint(x: Double(history.count + t + 1), y: r.values.first ?? r.predictions[0])
+        })
+        return Figure(title: "forecast of sequence \(s + 1), \(Plural.count(rows.count, "step")) past the end",
+                      xLabel: "step", yLabel: series.channelNames[channel], series: [known, ahead])
+    }
+
+    /// `forecast`: the rows as a table and as SPEC §8's CSV (`sequence,time,NAME_pred…`).
+    static func forecast(_ options: ForecastOptions, _ w: Workspace, _ context: ExecutionContext) throws -> (TextTable, String) {
+        let (rows, names, _) = try forecastRows(options, w, context)
         let table = TextTable(title: "forecast, \(Plural.count(options.steps ?? 1, "step")) past the end",
                               columns: ["sequence", "time"] + names.map { "\($0)_pred" },
                               rows: rows.map { [$0.sequence, $0.time] + $0.predictions.map { NumberText.fixed($0, 5) } })

@@ -72,6 +72,10 @@ enum Show {
         let history = w.runs.last { $0.name == active.name }
         if let parent = history?.parent { lines.append("  from \(parent)") }
         for event in history?.events ?? [] { lines.append("  " + event.text) }
+        // Its metrics in the data's units, when they can be computed here.
+        if let text = try? Reports.evaluation(w, isCancelled: { false }) {
+            lines += text.split(separator: "\n").map { "  " + $0 }
+        }
         if active.applied != w.settings.training {
             lines.append("  changed settings apply from the next 'train' (epoch \(state.epochsCompleted + 1))")
         }

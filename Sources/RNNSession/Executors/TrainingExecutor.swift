@@ -15,7 +15,7 @@ enum TrainingExecutor {
             try kind.validate()
             w.settings.loss = kind
         case .evaluate:
-            context.emit(.text(try Reports.evaluation(w, context)))
+            context.emit(.text(try Reports.evaluation(w, isCancelled: context.isCancelled)))
         case let .predict(options):
             context.emit(.table(try Reports.predictionTable(options, w, context)))
         case let .predictCSV(options, path, force):
@@ -24,6 +24,8 @@ enum TrainingExecutor {
             context.emit(.text("wrote \(path) (\(Plural.count(rows, "row")))"))
         case let .predictPlot(sequence, figure):
             try ReportExecutor.show(try Reports.predictionFigure(sequence: sequence, w, context), figure, context)
+        case let .forecastPlot(options, figure):
+            try ReportExecutor.show(try Reports.forecastFigure(options, w, context), figure, context)
         case let .forecast(options, path, force):
             let (table, csv) = try Reports.forecast(options, w, context)
             if let path {
