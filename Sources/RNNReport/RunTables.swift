@@ -105,10 +105,22 @@ public enum RunTables {
                 row.append(r.monitored.firstIndex { $0 <= level }.map { "\($0 + 1)" } ?? "–")
             }
             row.append(String(format: "%.1f", r.seconds))
-            return row + differing.map { r.value($0) ?? "" }
+            return row
         }
-        return TextTable(columns: ["run", "epochs", "final loss", "best"] + (reachColumn.map { [$0] } ?? []) + ["seconds"]
-                            + differing, rows: rows)
+        // Long settings (a model, a data spec) are cut so the table fits 100 columns; `show run` has them whole.
+        let fixedColumns = ["run", "epochs", "final loss", "best"] + (reachColumn.map { [$0] } ?? []) + ["seconds"]
+        let used = fixedColumns.indices.reduce(0) { width, i in
+            width + max(fixedColumns[i].count, rows.map { $0[i].count }.max() ?? 0) + 2
+        }
+        let room = differing.isEmpty ? 0 : max(8, (100 - used) / differing.count - 2)
+        let settings = runs.map { r in differing.map { abbreviated(r.value($0) ?? "", room) } }
+        return TextTable(columns: fixedColumns + differing.map { abbreviated($0, room) },
+                         rows: zip(rows, settings).map { $0 + $1 })
+    }
+
+    /// At most `width` characters, the cut marked with `…`.
+    static func abbreviated(_ text: String, _ width: Int) -> String {
+        text.count <= width ? text : String(text.prefix(width - 1)) + "…"
     }
 
     /// Six decimals, as the epoch lines print losses.

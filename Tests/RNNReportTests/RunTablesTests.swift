@@ -34,6 +34,20 @@ import Testing
         #expect(!table.columns.contains("seed") && !table.columns.contains("clip"))
     }
 
+    /// Long settings are cut so the table fits 100 columns.
+    @Test func compareFitsAHundredColumns() {
+        let model = "dense 64 relu -> noise 0.1 -> dense 64 relu -> noise 0.1 -> lstm 64 -> noise 0.1 -> lstm 64 -> dense 2 linear"
+        func run(_ name: String, _ model: String, _ data: String) -> RunOverview {
+            RunOverview(name: name, status: "finished", session: 1, losses: [0.1, 0.05], monitored: [0.1, 0.05], lastSplits: 1,
+                        seconds: 1, configuration: [("model", model), ("data", data)])
+        }
+        let table = RunTables.compare([run("a", model, "data sine sequences=15 length=20000 freq1=0.0002"),
+                                       run("b", "lstm 8 -> dense 2 linear", "data csv \"prices.csv\" column=close key=symbol")])
+        let widest = table.render().split(separator: "\n").map(\.count).max() ?? 0
+        #expect(widest <= 100, "\(widest) columns:\n\(table.render())")
+        #expect(table.rows[0].contains { $0.hasSuffix("…") })
+    }
+
     @Test func numbersAlignRightAndNothingTrailsALine() {
         let text = TextTable(title: "t", columns: ["name", "loss"], rows: [["a", "0.5"], ["long-name", "12.25"], ["b", "–"]]).render()
         #expect(text == """
