@@ -16,7 +16,13 @@ public struct Trainer {
     /// Steps per inference chunk when computing the validation loss (bounds its memory).
     static let inferenceChunk = 2_048
 
-    public init(state: RunState, data: TrainingData) throws {
+    /// Bytes a chunk's backprop may hold (`MemoryPlan`): past it, segments are recomputed.
+    /// Not part of the run: it changes memory and time, never results.
+    public var memoryBudget: Int
+
+    /// - Parameter memoryBudget: bytes a chunk's backprop may hold; the default is a quarter of
+    ///   physical memory (`MemoryPlan.defaultBudget`).
+    public init(state: RunState, data: TrainingData, memoryBudget: Int = MemoryPlan.defaultBudget) throws {
         let model = try state.model()
         guard data.featureWidth == model.inputWidth else {
             throw TrainingError.dataMismatch("the model takes \(model.inputWidth) input features, the data has \(data.featureWidth)")
@@ -27,7 +33,15 @@ public struct Trainer {
         }
         self.data = data
         self.model = model
+        self.memoryBudget = memoryBudget
         run = state
+    }
+
+    /// How a chunk of the epoch with `splits` chunks trains within the budget.
+    public func memoryPlan(splits: Int) -> MemoryPlan {
+        MemoryPlan.make(spec: model.spec, inputWidth: model.inputWidth, targetWidth: data.targetWidth,
+                        sequences: data.sequenceCount, length: data.length, splits: splits,
+                        parameterCount: model.parameterCount, budget: memoryBudget)
     }
 
     /// The run's state now, weights included: serialise it to checkpoint.
@@ -58,6 +72,12 @@ public struct Trainer {
             throw TrainingError.splitsExceedLength(splits: tooMany, length: data.length)
         }
         guard data.trainMask.values.contains(where: { $0 != 0 }) else { throw TrainingError.nothingToTrain }
+        let schedule = run.splitSchedule
+        let ahead = schedule.splits[(schedule.splits.firstIndex(of: schedule.current) ?? 0)...]
+        for splits in Set(ahead).sorted() {    // the K still to come; before anything is allocated
+            let plan = memoryPlan(splits: splits)
+            if !plan.fits { throw TrainingError.memoryExceeded(splits: splits, needed: plan.chunkBytes, budget: plan.budget) }
+        }
         let stopper = try earlyStop.map { try EarlyStop(patience: $0) }
         return try Threads.withCount(run.threads) {
             try trainEpochs(epochs, until: until, stopper: stopper, isCancelled: isCancelled, onEvent: onEvent)
@@ -128,6 +148,7 @@ public struct Trainer {
         let learningRate = run.optimizer.learningRate
         onEvent(.epochStarted(epoch: number, splits: splits))
         let (inputs, targets, masks) = chunkTensors(splits: splits)
+        let segmentSteps = memoryPlan(splits: splits).segmentSteps
         var state = model.zeroState
         var sumOfSquares = 0.0, count = 0
         var norms: [Double] = []
@@ -136,7 +157,7 @@ public struct Trainer {
             var pass: (output: Tensor, state: StackState, cache: StackCache)
             do {
                 pass = try model.forward(inputs[chunk], state: state, mode: .training, rng: &run.noiseRandom,
-                                         isCancelled: isCancelled)
+                                         segmentSteps: segmentSteps, isCancelled: isCancelled)
             } catch EngineError.cancelled {
                 return .cancelled
             }

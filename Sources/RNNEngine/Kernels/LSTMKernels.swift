@@ -10,6 +10,7 @@ enum LSTMKernels {
     struct Shape {
         let steps: Int, batch: Int, input: Int, hidden: Int
         var gateWidth: Int { 4 * hidden }
+        var blockRows: Int { TimeBlocks.steps * batch }
     }
 
     /// Runs the chunk forward. Writes activated gates `(T·B, 4H)`, cells `(T·B, H)` and hidden
@@ -20,9 +21,11 @@ enum LSTMKernels {
                         gates: UnsafeMutablePointer<Float>, cells: UnsafeMutablePointer<Float>,
                         hidden: UnsafeMutablePointer<Float>, isCancelled: () -> Bool) throws {
         let rows = s.steps * s.batch, gw = s.gateWidth, h = s.hidden
-        Elementwise.broadcastRows(bias, into: gates, rows: rows, width: gw)
-        Gemm.sgemm(transA: false, transB: true, m: rows, n: gw, k: s.input,
-                   alpha: 1, a: x, lda: s.input, b: weightIH, ldb: s.input, beta: 1, c: gates, ldc: gw)
+        TimeBlocks.forEach(rows: rows, blockRows: s.blockRows) { r0, n in
+            Elementwise.broadcastRows(bias, into: gates + r0 * gw, rows: n, width: gw)
+            Gemm.sgemm(transA: false, transB: true, m: n, n: gw, k: s.input, alpha: 1, a: x + r0 * s.input,
+                       lda: s.input, b: weightIH, ldb: s.input, beta: 1, c: gates + r0 * gw, ldc: gw)
+        }
         // W_hhᵀ `(H, 4H)` once per chunk, for the per-step kernel.
         let fast = RecurrentKernels.supports(n: gw)
         let transposed = UnsafeMutablePointer<Float>.allocate(capacity: gw * h)
@@ -88,9 +91,14 @@ enum LSTMKernels {
         lanes.store(o * FastMath.tanh(c), hidden)
     }
 
-    /// Backpropagates through the chunk, truncated at its start (no gradient flows into `h0`,
-    /// `c0`). Overwrites `gates` with the pre-activation gradients, accumulates the weight
-    /// and bias gradients (one product each over all steps) and writes `dX` (unless nil).
+    /// Backpropagates through the chunk. Overwrites `gates` with the pre-activation gradients,
+    /// accumulates the weight and bias gradients (one product per time block, last block
+    /// first) and writes `dX` (unless nil).
+    ///
+    /// Without `carry` the chunk is truncated at its start (no gradient flows into `h0`, `c0`).
+    /// With it (a segment of a longer chunk): `carry` `(2, B, H)` holds ∂L/∂h and ∂L/∂c after
+    /// the last step on entry, and ∂L/∂h0, ∂L/∂c0 on exit — the same values backprop through
+    /// the whole chunk carries across that step.
     static func backward(_ s: Shape, x: UnsafePointer<Float>,
                          weightIH: UnsafePointer<Float>, weightHH: UnsafePointer<Float>,
                          h0: UnsafePointer<Float>, c0: UnsafePointer<Float>,
@@ -98,19 +106,33 @@ enum LSTMKernels {
                          hidden: UnsafePointer<Float>, dOut: UnsafePointer<Float>,
                          dWeightIH: UnsafeMutablePointer<Float>, dWeightHH: UnsafeMutablePointer<Float>,
                          dBiasIH: UnsafeMutablePointer<Float>, dBiasHH: UnsafeMutablePointer<Float>,
-                         dX: UnsafeMutablePointer<Float>?, isCancelled: () -> Bool) throws {
+                         dX: UnsafeMutablePointer<Float>?, carry: UnsafeMutablePointer<Float>?,
+                         isCancelled: () -> Bool) throws {
         let b = s.batch, h = s.hidden, gw = s.gateWidth, rows = s.steps * b
         // The time loop, each group of sequences on its own thread (rows are independent here;
         // the weight gradients below sum over all of them).
-        let p = UncheckedSendable((c0, gates, cells, dOut, weightHH))
+        let p = UncheckedSendable((c0, gates, cells, dOut, weightHH, carry))
         let stopped = Parallel.forEachRowGroup(rows: b, isCancelled: isCancelled) { rowRange, shouldStop in
-            let (c0, gates, cells, dOut, weightHH) = p.value
+            let (c0, gates, cells, dOut, weightHH, carry) = p.value
             let r0 = rowRange.lowerBound, n = rowRange.count
             let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 3 * n * h)
             defer { scratch.deallocate() }
             let dh = scratch, dhNext = scratch + n * h, dcNext = scratch + 2 * n * h
-            dhNext.initialize(repeating: 0, count: n * h)
-            dcNext.initialize(repeating: 0, count: n * h)
+            if let carry {
+                dhNext.update(from: carry + r0 * h, count: n * h)
+                dcNext.update(from: carry + (b + r0) * h, count: n * h)
+            } else {
+                dhNext.initialize(repeating: 0, count: n * h)
+                dcNext.initialize(repeating: 0, count: n * h)
+            }
+            // The recurrent product of step 0 only matters when the gradient goes on to h0.
+            let lastRecurrent = carry == nil ? 1 : 0
+            defer {
+                if let carry {
+                    (carry + r0 * h).update(from: dhNext, count: n * h)
+                    (carry + (b + r0) * h).update(from: dcNext, count: n * h)
+                }
+            }
             for t in stride(from: s.steps - 1, through: 0, by: -1) {
                 if t % cancelPollInterval == 0, t > 0, shouldStop() { return false }
                 let row = t * b + r0
@@ -118,10 +140,10 @@ enum LSTMKernels {
                 let cPrev = t == 0 ? c0 + r0 * h : UnsafePointer(cells + (row - b) * h)
                 let g = gates + row * gw
                 backwardStep(gates: g, cPrev: cPrev, cells: cells + row * h, dh: dh, dcNext: dcNext, batch: n, width: h)
-                if t > 0, RecurrentKernels.supports(n: h) {
+                if t >= lastRecurrent, RecurrentKernels.supports(n: h) {
                     RecurrentKernels.multiply(g, lda: gw, weightHH, rows: n, inner: gw, columns: h,
                                               into: dhNext, ldc: h, accumulate: false)
-                } else if t > 0 {
+                } else if t >= lastRecurrent {
                     Gemm.sgemm(transA: false, transB: false, m: n, n: h, k: gw,
                                alpha: 1, a: g, lda: gw, b: weightHH, ldb: h, beta: 0, c: dhNext, ldc: h)
                 }
@@ -129,23 +151,27 @@ enum LSTMKernels {
             return true
         }
         if stopped { throw EngineError.cancelled }
-        // Weight gradients over all steps at once: dW_ih += dGᵀ·X, dW_hh += dG_{1…}ᵀ·H_{…T−2} + dG_0ᵀ·h0.
-        Gemm.sgemm(transA: true, transB: false, m: gw, n: s.input, k: rows,
-                   alpha: 1, a: gates, lda: gw, b: x, ldb: s.input, beta: 1, c: dWeightIH, ldc: s.input)
-        Gemm.sgemm(transA: true, transB: false, m: gw, n: h, k: rows - b,
-                   alpha: 1, a: gates + b * gw, lda: gw, b: hidden, ldb: h, beta: 1, c: dWeightHH, ldc: h)
-        Gemm.sgemm(transA: true, transB: false, m: gw, n: h, k: b,
-                   alpha: 1, a: gates, lda: gw, b: h0, ldb: h, beta: 1, c: dWeightHH, ldc: h)
-        // Both biases enter every step the same way: one column sum, added to each.
+        // Per time block, last first: dW_ih += dGᵀ·X, dW_hh += dG_{t0+1…}ᵀ·H_{t0…} + dG_{t0}ᵀ·h_{t0−1},
+        // and both biases (which enter every step the same way) add one column sum each.
         let sums = UnsafeMutablePointer<Float>.allocate(capacity: gw)
         defer { sums.deallocate() }
-        sums.initialize(repeating: 0, count: gw)
-        Elementwise.accumulateColumnSums(gates, rows: rows, width: gw, into: sums)
-        Elementwise.add(sums, into: dBiasIH, count: gw)
-        Elementwise.add(sums, into: dBiasHH, count: gw)
-        guard let dX else { return }
-        Gemm.sgemm(transA: false, transB: false, m: rows, n: s.input, k: gw,
-                   alpha: 1, a: gates, lda: gw, b: weightIH, ldb: s.input, beta: 0, c: dX, ldc: s.input)
+        TimeBlocks.forEach(rows: rows, blockRows: s.blockRows, reversed: true) { r0, n in
+            let g = gates + r0 * gw
+            Gemm.sgemm(transA: true, transB: false, m: gw, n: s.input, k: n,
+                       alpha: 1, a: g, lda: gw, b: x + r0 * s.input, ldb: s.input, beta: 1, c: dWeightIH, ldc: s.input)
+            Gemm.sgemm(transA: true, transB: false, m: gw, n: h, k: n - b,
+                       alpha: 1, a: g + b * gw, lda: gw, b: hidden + r0 * h, ldb: h, beta: 1, c: dWeightHH, ldc: h)
+            let hPrev = r0 == 0 ? h0 : hidden + (r0 - b) * h
+            Gemm.sgemm(transA: true, transB: false, m: gw, n: h, k: b,
+                       alpha: 1, a: g, lda: gw, b: hPrev, ldb: h, beta: 1, c: dWeightHH, ldc: h)
+            sums.initialize(repeating: 0, count: gw)
+            Elementwise.accumulateColumnSums(g, rows: n, width: gw, into: sums)
+            Elementwise.add(sums, into: dBiasIH, count: gw)
+            Elementwise.add(sums, into: dBiasHH, count: gw)
+            guard let dX else { return }
+            Gemm.sgemm(transA: false, transB: false, m: n, n: s.input, k: gw, alpha: 1, a: g, lda: gw,
+                       b: weightIH, ldb: s.input, beta: 0, c: dX + r0 * s.input, ldc: s.input)
+        }
     }
 
     /// One step's gate gradients, written over the activated gates of that step.

@@ -18,13 +18,19 @@ struct Dense: Sendable {
         case output(Tensor)
     }
 
+    /// Rows per time block of a `(T, B, D)` tensor (`TimeBlocks`).
+    static func blockRows(_ shape: [Int]) -> Int {
+        TimeBlocks.steps * (shape.count == 3 ? shape[1] : 1)
+    }
+
     func forward(_ x: Tensor, weight: Tensor, bias: Tensor) -> (Tensor, Cache) {
         var y = Tensor(uninitialized: [x.shape[0], x.shape[1], units])
         x.values.withUnsafeBufferPointer { xp in
             weight.values.withUnsafeBufferPointer { wp in
                 bias.values.withUnsafeBufferPointer { bp in
                     y.values.withUnsafeMutableBufferPointer { yp in
-                        DenseKernels.forward(x: xp.baseAddress!, rows: x.rows, inWidth: inputWidth, outWidth: units,
+                        DenseKernels.forward(x: xp.baseAddress!, rows: x.rows, blockRows: Self.blockRows(x.shape),
+                                             inWidth: inputWidth, outWidth: units,
                                              weight: wp.baseAddress!, bias: bp.baseAddress!,
                                              activation: activation, y: yp.baseAddress!)
                     }
@@ -70,7 +76,7 @@ struct Dense: Sendable {
                             dX.values.withUnsafeMutableBufferPointer { dxp in
                                 DenseKernels.backward(
                                     x: xp.baseAddress!, dZ: dzp.baseAddress!, rows: cache.input.rows,
-                                    inWidth: inputWidth, outWidth: units, weight: wp.baseAddress!,
+                                    blockRows: Self.blockRows(cache.input.shape), inWidth: inputWidth, outWidth: units, weight: wp.baseAddress!,
                                     dWeight: dwp.baseAddress!, dBias: dbp.baseAddress!, dX: inputGradient ? dxp.baseAddress! : nil)
                             }
                         }
