@@ -28,8 +28,8 @@ public struct MemoryPlan: Sendable, Equatable {
     /// Everything training holds: the fixed tensors plus the chunk's memory, in bytes.
     public var totalBytes: Int { Self.sum(fixedBytes, chunkBytes) }
 
-    /// The largest segment recomputation picks, in bytes of segment memory: beyond it longer
-    /// segments save no time (each costs one extra forward however long) and only hold memory.
+    /// The largest segment cache recomputation picks, in bytes: beyond it longer segments save
+    /// no time (each costs one extra forward however long) and only hold memory.
     public static let segmentTarget = 64 << 20
 
     /// The plan for training `spec` on `sequences × length` steps of `inputWidth` features and
@@ -56,10 +56,11 @@ public struct MemoryPlan: Sendable, Equatable {
             return MemoryPlan(budget: budget, chunkSteps: chunkSteps, cacheBytes: cacheBytes, segmentSteps: nil,
                               chunkBytes: cacheBytes, fixedBytes: fixedBytes)
         }
-        // The longest whole number of blocks within both the budget and the target.
-        let limit = min(budget, max(segmentTarget, segmentBytes(block)))
+        // The longest whole number of blocks whose cache stays within the target, and whose
+        // chunk memory stays within the budget.
         var steps = block
-        while steps + block < chunkSteps, segmentBytes(steps + block) <= limit { steps += block }
+        while steps + block < chunkSteps, product(product(steps + block, sequences), perRow) <= segmentTarget,
+              segmentBytes(steps + block) <= budget { steps += block }
         return MemoryPlan(budget: budget, chunkSteps: chunkSteps, cacheBytes: cacheBytes, segmentSteps: steps,
                           chunkBytes: segmentBytes(steps), fixedBytes: fixedBytes)
     }

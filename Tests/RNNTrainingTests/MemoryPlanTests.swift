@@ -23,7 +23,8 @@ import Testing
         let segment = try! #require(plan.segmentSteps)
         #expect(segment % TimeBlocks.steps == 0 && segment < 20_000)
         #expect(plan.fits && plan.chunkBytes <= whole.cacheBytes / 10)
-        #expect(plan.chunkBytes <= MemoryPlan.segmentTarget)
+        #expect(segment * 15 * smallSpec.trainingBytesPerRow(inputWidth: 4) <= MemoryPlan.segmentTarget)
+        #expect(segment > TimeBlocks.steps)      // the small model's segment cache allows several blocks
     }
 
     @Test func longerChunksNeedMoreAndMoreSplitsLess() {
