@@ -118,3 +118,34 @@ import Testing
         #expect(spec.trainingBytesPerRow(inputWidth: 3) == 40 + 80 + 80 + 40)
     }
 }
+
+/// A noise layer fused into the dense layer before it adds what a separate pass would, and the
+/// ReLU's derivative still comes from the output before the noise.
+@Suite struct FusedNoiseTests {
+    @Test(arguments: [Activation.relu, .linear])
+    func fusedNoiseMatchesASeparatePass(activation: Activation) throws {
+        var initRng = Random(seed: 5)
+        let model = try Model(spec: ModelSpec(layers: [.dense(units: 6, activation: activation), .noise(std: 0.5)]),
+                              inputWidth: 4, rng: &initRng)
+        let x = randomTensor([300, 2, 4], seed: 6)          // two time blocks
+        var unused = Random(seed: 0)
+        let clean = try model.forward(x, state: model.zeroState, mode: .inference, rng: &unused).output
+        var rng = Random(seed: 8), reference = Random(seed: 8)
+        var pass = try model.forward(x, state: model.zeroState, mode: .training, rng: &rng)
+        var expected = clean
+        reference.addGaussian(to: &expected.values, std: 0.5)
+        #expect(pass.output.values.map(\.bitPattern) == expected.values.map(\.bitPattern))
+        #expect(rng == reference)
+        // dL/db = Σ dOut ⊙ f′(clean output): the mask is taken before the noise.
+        let dOut = randomTensor([300, 2, 6], seed: 9)
+        var grads = model.zeroGradients()
+        try model.backward(dOut, cache: &pass.cache, gradients: &grads)
+        var biasGradient = [Double](repeating: 0, count: 6)
+        for row in 0..<600 {
+            for j in 0..<6 where activation == .linear || clean.values[row * 6 + j] > 0 {
+                biasGradient[j] += Double(dOut.values[row * 6 + j])
+            }
+        }
+        #expect(relativeError(grads[1].values, biasGradient.map { Float($0) }) < 1e-5)
+    }
+}

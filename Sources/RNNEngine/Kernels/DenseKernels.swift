@@ -2,16 +2,19 @@
 /// (`TimeBlocks`: `blockRows` rows each).
 enum DenseKernels {
     /// `y = f(x · Wᵀ + b)`; x `(rows, inWidth)`, W `(outWidth, inWidth)`, y `(rows, outWidth)`.
-    /// Bias, product and activation run block by block, so the activation reads the block from cache.
+    /// Bias, product and activation run block by block, so the activation — and `after(firstRow,
+    /// rowCount)`, the caller's own pass over the finished block — read the block from cache.
     static func forward(x: UnsafePointer<Float>, rows: Int, blockRows: Int, inWidth: Int, outWidth: Int,
                         weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-                        activation: Activation, y: UnsafeMutablePointer<Float>) {
+                        activation: Activation, y: UnsafeMutablePointer<Float>,
+                        after: (Int, Int) -> Void = { _, _ in }) {
         TimeBlocks.forEach(rows: rows, blockRows: blockRows) { r0, n in
             let yBlock = y + r0 * outWidth
             Elementwise.broadcastRows(bias, into: yBlock, rows: n, width: outWidth)
             Gemm.sgemm(transA: false, transB: true, m: n, n: outWidth, k: inWidth,
                        alpha: 1, a: x + r0 * inWidth, lda: inWidth, b: weight, ldb: inWidth, beta: 1, c: yBlock, ldc: outWidth)
             Elementwise.activate(activation, yBlock, count: n * outWidth)
+            after(r0, n)
         }
     }
 

@@ -156,14 +156,25 @@ public struct Model: Sendable, Equatable {
         var caches: [StackCache.Layer] = []
         caches.reserveCapacity(spec.layers.count)
         var width = inputWidth
+        var fused = -1           // a noise layer already added by the dense layer before it
         for (index, layer) in spec.layers.enumerated() {
             let p = parameterOffsets[index]
             switch (layer, streams.layers[index]) {
             case let (.dense(units, activation), _):
-                let (y, cache) = Dense(inputWidth: width, units: units, activation: activation)
-                    .forward(current, weight: parameters[p], bias: parameters[p + 1])
+                let dense = Dense(inputWidth: width, units: units, activation: activation)
+                var noise: GaussianStream?
+                if dense.fusesNoise, index + 1 < spec.layers.count, case .gaussian(let next) = streams.layers[index + 1] {
+                    noise = next
+                }
+                let (y, cache) = dense.forward(current, weight: parameters[p], bias: parameters[p + 1], noise: &noise)
+                if let noise {
+                    streams.layers[index + 1] = .gaussian(noise)
+                    fused = index + 1
+                }
                 caches.append(.dense(cache))
                 current = y
+            case (.noise, .gaussian) where index == fused:
+                caches.append(.passthrough)
             case let (.lstm(units), _):
                 let initial = try checkedState(state.layers[index], layer: index, batch: batch, units: units)
                 let lstm = LSTM(inputWidth: width, units: units)
