@@ -20,6 +20,10 @@ public struct MemoryPlan: Sendable, Equatable {
     /// The training tensors themselves (inputs, targets, masks, and the chunks cut from them
     /// when K > 1) and the parameters with gradients and optimizer slots, in bytes.
     public let fixedBytes: Int
+    /// Whether the trainer keeps the K chunks cut for the whole run (a second copy of the data)
+    /// rather than cutting each chunk when it trains: only while the data is small beside the
+    /// budget (at most an eighth of it). Either way the values are the same.
+    public let cachesChunks: Bool
 
     /// Whether the chunk's training memory stays within the budget (with recomputation if needed).
     public var fits: Bool { chunkBytes <= budget }
@@ -42,9 +46,11 @@ public struct MemoryPlan: Sendable, Equatable {
         let perRow = spec.trainingBytesPerRow(inputWidth: inputWidth)
         let chunkRows = product(chunkSteps, sequences)
         let cacheBytes = product(chunkRows, perRow)
-        let dataValues = product(product(length, sequences), inputWidth + targetWidth + 2)
-        let dataBytes = product(product(dataValues, 4), splits > 1 ? 2 : 1)
-        let fixedBytes = sum(dataBytes, product(parameterCount, 4 * 4))   // weights, gradients, two slots
+        let dataBytes = product(product(product(length, sequences), inputWidth + targetWidth + 2), 4)
+        let cachesChunks = splits == 1 || dataBytes <= budget / 8
+        // K = 1 shares the data; cut chunks copy all of it, or one chunk at a time.
+        let cutBytes = splits == 1 ? 0 : cachesChunks ? dataBytes : dataBytes / splits + 1
+        let fixedBytes = sum(sum(dataBytes, cutBytes), product(parameterCount, 4 * 4))   // + weights, gradients, two slots
         func segmentBytes(_ steps: Int) -> Int {
             let outputs = product(product(chunkRows, 3 * 4), spec.outputWidth(inputWidth: inputWidth))
             let segments = (chunkSteps + steps - 1) / steps
@@ -54,7 +60,7 @@ public struct MemoryPlan: Sendable, Equatable {
         let block = TimeBlocks.steps
         guard cacheBytes > budget, chunkSteps > block else {
             return MemoryPlan(budget: budget, chunkSteps: chunkSteps, cacheBytes: cacheBytes, segmentSteps: nil,
-                              chunkBytes: cacheBytes, fixedBytes: fixedBytes)
+                              chunkBytes: cacheBytes, fixedBytes: fixedBytes, cachesChunks: cachesChunks)
         }
         // The longest whole number of blocks whose cache stays within the target, and whose
         // chunk memory stays within the budget.
@@ -62,7 +68,7 @@ public struct MemoryPlan: Sendable, Equatable {
         while steps + block < chunkSteps, product(product(steps + block, sequences), perRow) <= segmentTarget,
               segmentBytes(steps + block) <= budget { steps += block }
         return MemoryPlan(budget: budget, chunkSteps: chunkSteps, cacheBytes: cacheBytes, segmentSteps: steps,
-                          chunkBytes: segmentBytes(steps), fixedBytes: fixedBytes)
+                          chunkBytes: segmentBytes(steps), fixedBytes: fixedBytes, cachesChunks: cachesChunks)
     }
 
     /// The default budget: a quarter of the machine's physical memory.

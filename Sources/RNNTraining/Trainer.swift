@@ -10,7 +10,8 @@ public struct Trainer {
     public let data: TrainingData
     private var model: Model
     private var run: RunState
-    /// The chunks of the current K, cut once per K rather than every epoch.
+    /// The chunks of the current K, cut once per K rather than every epoch (unless the data is
+    /// too large to hold twice: `MemoryPlan.cachesChunks`).
     private var chunks: (splits: Int, inputs: [Tensor], targets: [Tensor], masks: [Tensor])?
 
     /// Steps per inference chunk when computing the validation loss (bounds its memory).
@@ -147,23 +148,28 @@ public struct Trainer {
         let splits = run.splitSchedule.current
         let learningRate = run.optimizer.learningRate
         onEvent(.epochStarted(epoch: number, splits: splits))
-        let (inputs, targets, masks) = chunkTensors(splits: splits)
-        let segmentSteps = memoryPlan(splits: splits).segmentSteps
+        let plan = memoryPlan(splits: splits)
+        let ranges = TrainingData.chunkRanges(length: data.length, splits: splits)
+        if plan.cachesChunks { cacheChunks(splits: splits) } else { chunks = nil }
         var state = model.zeroState
         var sumOfSquares = 0.0, count = 0
         var norms: [Double] = []
         for chunk in 0..<splits {
             if isCancelled() { return .cancelled }
+            // The cut chunks, or (for data too large to hold twice) this chunk cut now.
+            let (input, target, mask) = chunks.map { ($0.inputs[chunk], $0.targets[chunk], $0.masks[chunk]) }
+                ?? (data.inputs.steps(ranges[chunk]), data.targets.steps(ranges[chunk]),
+                    data.trainMask.maskSteps(ranges[chunk]))
             var pass: (output: Tensor, state: StackState, cache: StackCache)
             do {
-                pass = try model.forward(inputs[chunk], state: state, mode: .training, rng: &run.noiseRandom,
-                                         segmentSteps: segmentSteps, isCancelled: isCancelled)
+                pass = try model.forward(input, state: state, mode: .training, rng: &run.noiseRandom,
+                                         segmentSteps: plan.segmentSteps, isCancelled: isCancelled)
             } catch EngineError.cancelled {
                 return .cancelled
             }
             state = pass.state
             // A chunk with nothing unmasked makes no step, but its state still carries on.
-            if let loss = try MeanSquaredError.evaluate(prediction: pass.output, target: targets[chunk], mask: masks[chunk]) {
+            if let loss = try MeanSquaredError.evaluate(prediction: pass.output, target: target, mask: mask) {
                 var grads = model.zeroGradients()
                 do {
                     try model.backward(loss.gradient, cache: &pass.cache, gradients: &grads, inputGradient: false,
@@ -220,12 +226,11 @@ public struct Trainer {
         return count > 0 ? sumOfSquares / Double(count) : nil
     }
 
-    private mutating func chunkTensors(splits: Int) -> (inputs: [Tensor], targets: [Tensor], masks: [Tensor]) {
-        if let chunks, chunks.splits == splits { return (chunks.inputs, chunks.targets, chunks.masks) }
+    private mutating func cacheChunks(splits: Int) {
+        if let chunks, chunks.splits == splits { return }
+        chunks = nil                         // release the old cut before making the new one
         let ranges = TrainingData.chunkRanges(length: data.length, splits: splits)
-        let cut = (splits: splits, inputs: ranges.map { data.inputs.steps($0) },
-                   targets: ranges.map { data.targets.steps($0) }, masks: ranges.map { data.trainMask.maskSteps($0) })
-        chunks = cut
-        return (cut.inputs, cut.targets, cut.masks)
+        chunks = (splits: splits, inputs: ranges.map { data.inputs.steps($0) },
+                  targets: ranges.map { data.targets.steps($0) }, masks: ranges.map { data.trainMask.maskSteps($0) })
     }
 }

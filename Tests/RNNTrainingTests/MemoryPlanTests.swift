@@ -60,6 +60,7 @@ import Testing
                                           memoryBudget: plain.memoryPlan(splits: 2).cacheBytes - 1)
             #expect(recomputing.memoryPlan(splits: 1).segmentSteps == 256)
             #expect(recomputing.memoryPlan(splits: 2).recomputes)
+            #expect(!recomputing.memoryPlan(splits: 2).cachesChunks)   // K = 2 also cuts each chunk when it trains
             let result = try recomputing.train(epochs: 4)
             #expect(recomputing.currentModel.parameters == plain.currentModel.parameters)
             #expect(recomputing.state.optimizer == plain.state.optimizer)
