@@ -19,17 +19,20 @@ let package = Package(
         .library(name: "RNNTraining", targets: ["RNNTraining"]),
         .library(name: "RNNScript", targets: ["RNNScript"]),
         .library(name: "RNNStore", targets: ["RNNStore"]),
+        .library(name: "RNNSession", targets: ["RNNSession"]),
         .executable(name: "rnnlab", targets: ["rnnlab"]),
         .executable(name: "rnnlab-bench", targets: ["rnnlab-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
+        .systemLibrary(name: "CZMQ", path: "Sources/CZMQ"),
         .target(
             name: "RNNEngine",
             dependencies: ["COpenBLAS", "CMalloc"],
@@ -37,33 +40,41 @@ let package = Package(
         ),
         .target(
             name: "RNNData",
-            dependencies: ["RNNEngine"]
+            dependencies: ["RNNEngine", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "RNNTraining",
             dependencies: ["RNNEngine", "RNNData"]
         ),
+        // The language only: syntax, and commands resolved into typed values.
         .target(
             name: "RNNScript",
-            dependencies: ["RNNEngine", "RNNData", "RNNTraining", "RNNStore", "RNNReport"]
+            dependencies: ["RNNEngine", "RNNData", "RNNTraining", "RNNReport"]
+        ),
+        // A session: settings, workspace, run lifecycle, executors, interpreter, its record in the store.
+        .target(
+            name: "RNNSession",
+            dependencies: ["RNNEngine", "RNNData", "RNNTraining", "RNNStore", "RNNReport", "RNNScript"]
         ),
         // The SQLite store keeps plain values only: it depends on GRDB and nothing of ours.
         .target(
             name: "RNNStore",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         // Pure rendering of plain values (plots, SVG, notebooks): Foundation only, nothing of ours.
         .target(name: "RNNReport"),
         .executableTarget(
             name: "rnnlab",
             dependencies: [
-                "RNNEngine", "RNNScript", "RNNTraining", "RNNStore", "RNNReport", "CReadline",
+                "RNNEngine", "RNNScript", "RNNSession", "RNNTraining", "RNNStore", "RNNReport", "CReadline", "CZMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(
             name: "rnnlab-bench",
-            dependencies: ["RNNEngine", "RNNData", "RNNTraining"]
+            dependencies: ["RNNEngine", "RNNData", "RNNTraining", "RNNStore"]
         ),
         .testTarget(
             name: "RNNEngineTests",
@@ -85,7 +96,11 @@ let package = Package(
         ),
         .testTarget(
             name: "RNNScriptTests",
-            dependencies: ["RNNScript", "RNNStore", "RNNReport"],
+            dependencies: ["RNNScript"]
+        ),
+        .testTarget(
+            name: "RNNSessionTests",
+            dependencies: ["RNNSession", "RNNScript", "RNNStore", "RNNReport", "RNNTraining"],
             exclude: ["Golden"]
         ),
         .testTarget(
@@ -96,7 +111,7 @@ let package = Package(
         // store); depending on the executable makes `swift build --build-tests` build it.
         .testTarget(
             name: "rnnlabTests",
-            dependencies: ["rnnlab", "RNNScript", "RNNTraining", "RNNStore", "RNNReport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["rnnlab", "RNNScript", "RNNSession", "RNNTraining", "RNNStore", "RNNReport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ],
     swiftLanguageModes: [.v6]

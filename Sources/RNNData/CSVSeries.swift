@@ -50,11 +50,20 @@ public enum CSVColumn: Codable, Sendable, Equatable, Hashable, CustomStringConve
 /// changed.
 public struct CSVSource: Codable, Sendable, Equatable {
     public var path: String
+    /// The value column (the first of `columns` when there are several).
     public var column: CSVColumn
     /// Optional key column splitting rows into sequences, in file order of first appearance.
     public var key: CSVColumn?
     /// 64 lowercase hex digits: SHA-256 of the file's bytes.
     public var contentHash: String
+    /// Several value columns (`columns=A,B`), in order; nil for the one `column`.
+    public var columns: [CSVColumn]?
+    /// The time column, if any.
+    public var time: CSVColumn?
+    /// Missing-value handling; nil is `error`.
+    public var missing: MissingMode?
+    /// The field delimiter; nil is a comma.
+    public var delimiter: String?
 
     public init(path: String, column: CSVColumn, key: CSVColumn?, contentHash: String) {
         self.path = path
@@ -63,10 +72,34 @@ public struct CSVSource: Codable, Sendable, Equatable {
         self.contentHash = contentHash
     }
 
+    /// The source of a file read with `options`; the value columns are the resolved ones, so
+    /// reading it again reads the same columns.
+    public init(path: String, options: CSVOptions, resolvedColumns: [CSVColumn], contentHash: String) {
+        self.init(path: path, column: resolvedColumns[0], key: options.key, contentHash: contentHash)
+        columns = resolvedColumns.count > 1 ? resolvedColumns : nil
+        time = options.time
+        missing = options.missing == .error ? nil : options.missing
+        delimiter = options.delimiter == "," ? nil : options.delimiter
+    }
+
+    /// The reading options this source stands for.
+    public var options: CSVOptions {
+        CSVOptions(columns: columns ?? [column], key: key, time: time, missing: missing ?? .error,
+                   delimiter: delimiter ?? ",")
+    }
+
     /// The command as the language writes it.
     public var text: String {
-        let quoted = path.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-        return "data csv \"\(quoted)\" column=\(column.text)" + (key.map { " key=\($0.text)" } ?? "")
+        func quote(_ s: String) -> String {
+            "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
+        var text = "data csv \(quote(path)) "
+        if let columns { text += "columns=" + columns.map(\.text).joined(separator: ",") } else { text += "column=\(column.text)" }
+        if let key { text += " key=\(key.text)" }
+        if let time { text += " time=\(time.text)" }
+        if let missing { text += " missing=\(missing.rawValue)" }
+        if let delimiter { text += " delimiter=\(quote(delimiter))" }
+        return text
     }
 }
 
@@ -97,66 +130,23 @@ extension Series {
     /// Parses CSV bytes (UTF-8 or any ASCII-compatible encoding; a UTF-8 byte order mark
     /// is skipped); `fileName` is what error messages call them.
     public static func csv(bytes: [UInt8], fileName: String, column: CSVColumn, key: CSVColumn?) throws(DataError) -> Series {
-        var reader = CSVReader(bytes: bytes, fileName: fileName)
-        guard let header = try reader.nextRecord() else { throw .emptyFile(FilePlace(file: fileName)) }
-        let names = header.fields.map { String(decoding: $0.bytes, as: UTF8.self) }
-        let headerPlace = FilePlace(file: fileName, line: header.line)
-        let valueIndex = try CSVFile.resolve(column, in: names, place: headerPlace)
-        let keyIndex: Int?
-        if let key {
-            let index = try CSVFile.resolve(key, in: names, place: headerPlace)
-            guard index != valueIndex else {
-                throw .keyIsValueColumn(FilePlace(file: fileName, line: header.line, column: index + 1), column: index + 1)
-            }
-            keyIndex = index
-        } else {
-            keyIndex = nil
-        }
-        let columnName = names[valueIndex].isEmpty ? "\(valueIndex + 1)" : names[valueIndex]
+        try csv(bytes: bytes, fileName: fileName, options: CSVOptions(columns: [column], key: key))
+    }
 
-        var sequences: [[Double]] = []
-        var keys: [String] = []
-        var firstLines: [Int] = []
-        var sequenceOfKey: [[UInt8]: Int] = [:]
-        while let record = try reader.nextRecord() {
-            guard record.fields.count == names.count else {
-                let column = min(record.fields.count, names.count) + 1
-                let line = record.fields.indices.contains(column - 1) ? record.fields[column - 1].line : record.endLine
-                throw .raggedRow(FilePlace(file: fileName, line: line, column: column),
-                                 expected: names.count, found: record.fields.count)
-            }
-            let cell = record.fields[valueIndex]
-            guard let value = CSVFile.number(cell.bytes) else {
-                throw .notANumber(FilePlace(file: fileName, line: cell.line, column: valueIndex + 1),
-                                  text: String(decoding: cell.bytes, as: UTF8.self), columnName: columnName)
-            }
-            let sequence: Int
-            if let keyIndex {
-                let keyBytes = record.fields[keyIndex].bytes
-                if let known = sequenceOfKey[keyBytes] {
-                    sequence = known
-                } else {
-                    sequence = sequences.count
-                    sequenceOfKey[keyBytes] = sequence
-                    sequences.append([])
-                    keys.append(String(decoding: keyBytes, as: UTF8.self))
-                    firstLines.append(record.fields[keyIndex].line)
-                }
-            } else {
-                if sequences.isEmpty {
-                    sequences.append([])
-                    firstLines.append(record.line)
-                }
-                sequence = 0
-            }
-            sequences[sequence].append(value)
-        }
-        guard !sequences.isEmpty else { throw .noDataRows(FilePlace(file: fileName)) }
-        if let short = sequences.firstIndex(where: { $0.count < 2 }) {
-            throw .csvSequenceTooShort(FilePlace(file: fileName, line: firstLines[short], column: keyIndex.map { $0 + 1 }),
-                                       key: keyIndex == nil ? nil : keys[short], rows: sequences[short].count)
-        }
-        return Series(sequences: sequences, names: keyIndex == nil ? nil : keys)
+    /// Reads a CSV file with any of `data csv`'s options (several columns, a time column,
+    /// missing values, another delimiter).
+    /// - Returns: the series and the source to store (with the resolved columns and the content hash).
+    public static func csv(path: String, options: CSVOptions, displayName: String? = nil) throws(DataError) -> (Series, CSVSource) {
+        let name = displayName ?? path
+        let bytes = try CSVFile.read(path: path, displayName: name)
+        let table = try CSVTable.read(bytes: bytes, fileName: name, options: options)
+        return (table.series, CSVSource(path: path, options: options, resolvedColumns: table.columns,
+                                        contentHash: SHA256.hex(of: bytes)))
+    }
+
+    /// Parses CSV bytes with any of `data csv`'s options.
+    public static func csv(bytes: [UInt8], fileName: String, options: CSVOptions) throws(DataError) -> Series {
+        try CSVTable.read(bytes: bytes, fileName: fileName, options: options).series
     }
 }
 
@@ -299,14 +289,17 @@ struct CSVReader {
     private let fileName: String
     private var position = 0
     private var line = 1
+    /// The field delimiter (a comma unless `data csv … delimiter=` says otherwise).
+    private let comma: UInt8
 
-    init(bytes: [UInt8], fileName: String) {
+    init(bytes: [UInt8], fileName: String, delimiter: UInt8 = 0x2C) {
         self.bytes = bytes
         self.fileName = fileName
+        comma = delimiter
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
     }
 
-    private static let comma: UInt8 = 0x2C, quote: UInt8 = 0x22, lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
+    private static let quote: UInt8 = 0x22, lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
 
     /// Consumes a line end at the current position, if there is one.
     private mutating func consumeLineEnd() -> Bool {
@@ -333,7 +326,7 @@ struct CSVReader {
             let field = try nextField(column: fields.count + 1)
             fields.append(field)
             if position >= bytes.count { break }
-            if bytes[position] == Self.comma {
+            if bytes[position] == comma {
                 position += 1
                 continue
             }
@@ -351,7 +344,7 @@ struct CSVReader {
             let start = position
             while position < bytes.count {
                 let b = bytes[position]
-                if b == Self.comma || b == Self.lf || b == Self.cr { break }
+                if b == comma || b == Self.lf || b == Self.cr { break }
                 position += 1
             }
             return CSVField(bytes: Array(bytes[start..<position]), line: fieldLine)
@@ -383,9 +376,9 @@ struct CSVReader {
         }
         if position < bytes.count {
             let b = bytes[position]
-            if b != Self.comma && b != Self.lf && b != Self.cr {
+            if b != comma && b != Self.lf && b != Self.cr {
                 var end = position
-                while end < bytes.count, end - position < 20, bytes[end] != Self.comma, bytes[end] != Self.lf, bytes[end] != Self.cr {
+                while end < bytes.count, end - position < 20, bytes[end] != comma, bytes[end] != Self.lf, bytes[end] != Self.cr {
                     end += 1
                 }
                 throw .textAfterQuote(FilePlace(file: fileName, line: line, column: column),

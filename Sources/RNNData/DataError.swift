@@ -80,6 +80,16 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     case csvSequenceTooShort(FilePlace, key: String?, rows: Int)
     /// The file is not the one the data spec was made from.
     case contentChanged(FilePlace, expected: String, found: String)
+    /// No column was named and none holds numbers (besides the key and time columns).
+    case noNumericColumn(FilePlace, available: [String])
+    /// `missing=ffill` with nothing before a missing first value of a sequence.
+    case missingFirstValue(FilePlace, columnName: String)
+    /// A column with no value at all in a sequence (`missing=mask`).
+    case noValueInSequence(FilePlace, columnName: String, key: String?)
+    /// A time cell that is not ISO 8601 (or, after the first, not of the first cell's kind).
+    case badTime(FilePlace, text: String, expected: TimeKind?)
+    /// A time not after the previous one of its sequence.
+    case timeNotIncreasing(FilePlace, text: String, previous: String, previousLine: Int)
 
     // MARK: Series and preparation
 
@@ -95,6 +105,12 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     case noValidationTargets(horizon: Int, longestTail: Int)
     /// A feature or target that does not fit in float32 (0-based step, rendered 1-based).
     case notRepresentable(SequenceRef, step: Int, what: String)
+    /// A `columns=` name that is not a channel of the series.
+    case unknownChannel(command: String, name: String, available: [String], suggestion: String?)
+    /// `features … window=N` longer than every sequence.
+    case windowTooLong(window: Int, longest: Int)
+    /// `forecast` asked of a setup it cannot serve.
+    case cannotForecast(reason: String)
     /// Z-score statistics handed in that cannot be used.
     case invalidStatistics(mean: Double, std: Double)
 
@@ -105,10 +121,13 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
              let .notANumber(place, _, _), let .raggedRow(place, _, _), let .unterminatedQuote(place),
              let .textAfterQuote(place, _), let .missingColumn(place, _, _, _),
              let .ambiguousColumn(place, _, _), let .keyIsValueColumn(place, _),
-             let .csvSequenceTooShort(place, _, _), let .contentChanged(place, _, _):
+             let .csvSequenceTooShort(place, _, _), let .contentChanged(place, _, _),
+             let .noNumericColumn(place, _), let .missingFirstValue(place, _), let .noValueInSequence(place, _, _),
+             let .badTime(place, _, _), let .timeNotIncreasing(place, _, _, _):
             return place
         case .invalidOption, .tooLarge, .emptySeries, .sequenceTooShort, .nonFiniteValue,
-             .horizonTooLong, .noValidationTargets, .notRepresentable, .invalidStatistics:
+             .horizonTooLong, .noValidationTargets, .notRepresentable, .invalidStatistics, .unknownChannel,
+             .windowTooLong, .cannotForecast:
             return nil
         }
     }
@@ -165,6 +184,25 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .contentChanged(_, expected, found):
             return "the file has changed since its data was loaded (content hash \(expected.prefix(12))…, "
                 + "now \(found.prefix(12))…); load it again with 'data csv'"
+        case let .noNumericColumn(_, available):
+            return "no column holds numbers (columns: \(available.map { "'\($0)'" }.joined(separator: ", "))); "
+                + "name the value column with column=NAME"
+        case let .missingFirstValue(_, columnName):
+            return "the first value of a sequence is missing (column '\(columnName)'); missing=ffill has nothing to fill it "
+                + "with (expected missing=mask, or a value)"
+        case let .noValueInSequence(_, columnName, key):
+            return "\(key.map { "sequence '\($0)'" } ?? "the file") has no value at all in column '\(columnName)'"
+        case let .badTime(_, text, expected):
+            let kind = switch expected {
+            case .date?: "an ISO 8601 date like 2024-03-31, as the column's first time"
+            case .dateTime?: "an ISO 8601 date-time like 2024-03-31T12:00:00Z, as the column's first time"
+            case .number?: "a number, as the column's first time"
+            case nil: "an ISO 8601 date (2024-03-31), date-time (2024-03-31T12:00:00Z) or a number"
+            }
+            return "'\(Self.excerpt(text))' is not a time (expected \(kind))"
+        case let .timeNotIncreasing(_, text, previous, previousLine):
+            return "time '\(Self.excerpt(text))' does not come after '\(Self.excerpt(previous))' (line \(previousLine)); "
+                + "expected the rows of each sequence in increasing time"
         case .emptySeries:
             return "the series has no sequences (expected at least 1)"
         case let .sequenceTooShort(sequence, length, needed, reason):
@@ -180,6 +218,14 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "and horizon=\(horizon) (expected a larger tail= or a smaller horizon=)"
         case let .notRepresentable(sequence, step, what):
             return "\(sequence) at step \(step + 1): the \(what) does not fit in float32 (expected prices of moderate size)"
+        case let .unknownChannel(command, name, available, suggestion):
+            let hint = suggestion.map { "did you mean '\($0)'? " } ?? ""
+            return "'\(command)': no column '\(name)' in the data (\(hint)columns: \(available.map { "'\($0)'" }.joined(separator: ", ")))"
+        case let .windowTooLong(window, longest):
+            return "window=\(window) is longer than every sequence (the longest has \(plural(longest, "step"))); "
+                + "expected a window of at most \(longest)"
+        case let .cannotForecast(reason):
+            return "cannot forecast: \(reason)"
         case let .invalidStatistics(mean, std):
             return "z-score statistics mean=\(mean) std=\(std) cannot be used (expected a finite mean and a finite std > 0)"
         }

@@ -3,42 +3,74 @@ public enum TradeAction: String, Codable, Sendable, CaseIterable {
     case buy, sell, hold
 }
 
+/// What `targets next` predicts of each column: the change `p(t+H) − p(t)` or the value `p(t+H)`.
+public enum NextForm: String, Codable, Sendable, CaseIterable {
+    case change, value
+}
+
 /// What the model learns to predict at each step.
 ///
 /// Encoded as `{"kind": "q", "gamma": 0.9, "actions": ["buy", "sell"]}` or
-/// `{"kind": "next", "horizon": 1}`.
+/// `{"kind": "next", "horizon": 1}`, with `column`, `columns`, `as`, `scale` only when set.
 public enum TargetSpec: Codable, Sendable, Equatable {
-    /// `targets q gamma=γ actions=…`: the discounted future return of each action by
-    /// Bellman's equation over the known future (SPEC §2); one output per action, in order.
-    case q(gamma: Double, actions: [TradeAction])
-    /// `targets next horizon=H`: `p[t+H] − p[t]`; one output.
-    case next(horizon: Int)
+    /// `targets q gamma=γ actions=… [column=NAME]`: the discounted future return of each action
+    /// by Bellman's equation over the known future (SPEC §2) of one column (default the first);
+    /// one output per action, in order.
+    case q(gamma: Double, actions: [TradeAction], column: String? = nil)
+    /// `targets next horizon=H [columns=…] [as=change|value] [scale=…]`: per column (default
+    /// the first channel) `p[t+H] − p[t]` or `p[t+H]`; one output per column.
+    case next(horizon: Int, columns: [String]? = nil, form: NextForm = .change, scale: FeatureScale = .none)
 
     /// The defaults: `targets q gamma=0.9 actions=buy,sell`.
     public static let defaultQ = TargetSpec.q(gamma: 0.9, actions: [.buy, .sell])
     /// `targets next horizon=1`.
     public static let defaultNext = TargetSpec.next(horizon: 1)
 
-    /// Outputs per step: the number of actions, or 1.
+    /// Outputs per step: the number of actions, or of columns.
     public var width: Int {
         switch self {
-        case let .q(_, actions): actions.count
-        case .next: 1
+        case let .q(_, actions, _): actions.count
+        case let .next(_, columns, _, _): columns?.count ?? 1
         }
     }
 
-    /// A name for each output column, e.g. `["buy", "sell"]` or `["next+5"]`.
+    /// How the targets are scaled (q targets never are).
+    public var scale: FeatureScale {
+        if case let .next(_, _, _, scale) = self { return scale }
+        return .none
+    }
+
+    /// A name for each output column, e.g. `["buy", "sell"]` or `["next+5"]` (without a series
+    /// at hand; see `names(for:)`).
     public var outputNames: [String] {
         switch self {
-        case let .q(_, actions): actions.map(\.rawValue)
-        case let .next(horizon): ["next+\(horizon)"]
+        case let .q(_, actions, _): actions.map(\.rawValue)
+        case let .next(horizon, columns, _, _): columns ?? ["next+\(horizon)"]
         }
     }
 
-    /// Checks gamma ∈ [0, 1], a non-empty list of distinct actions, horizon ≥ 1.
+    /// The target names for `series`: the action (`buy`, `sell`, `hold`), or the column's name.
+    public func names(for series: Series) throws(DataError) -> [String] {
+        switch self {
+        case let .q(_, actions, _): return actions.map(\.rawValue)
+        case .next: return try channels(of: series).map { series.channelNames[$0] }
+        }
+    }
+
+    /// The channels the targets are computed from, in output order (one for q).
+    public func channels(of series: Series) throws(DataError) -> [Int] {
+        switch self {
+        case let .q(_, _, column):
+            return try resolveColumns(column.map { [$0] }, in: series, command: "targets q").prefix(1).map { $0 }
+        case let .next(_, columns, _, _):
+            return try resolveColumns(columns, in: series, command: "targets next").prefix(columns == nil ? 1 : Int.max).map { $0 }
+        }
+    }
+
+    /// Checks gamma ∈ [0, 1], a non-empty list of distinct actions, horizon ≥ 1, distinct columns.
     public func validate() throws(DataError) {
         switch self {
-        case let .q(gamma, actions):
+        case let .q(gamma, actions, _):
             guard gamma.isFinite, gamma >= 0, gamma <= 1 else {
                 throw .invalidOption(command: "targets q", option: "gamma", value: "\(gamma)", expected: "a number from 0 to 1")
             }
@@ -47,10 +79,14 @@ public enum TargetSpec: Codable, Sendable, Equatable {
                                      value: actions.map(\.rawValue).joined(separator: ","),
                                      expected: "one or more distinct actions of buy, sell, hold")
             }
-        case let .next(horizon):
+        case let .next(horizon, columns, _, _):
             guard horizon >= 1 else {
                 throw .invalidOption(command: "targets next", option: "horizon", value: "\(horizon)",
                                      expected: "an integer of at least 1")
+            }
+            if let columns, columns.isEmpty || Set(columns).count != columns.count {
+                throw .invalidOption(command: "targets next", option: "columns", value: columns.joined(separator: ","),
+                                     expected: "one or more distinct column names")
             }
         }
     }
@@ -58,12 +94,18 @@ public enum TargetSpec: Codable, Sendable, Equatable {
     /// The command as the language writes it.
     public var text: String {
         switch self {
-        case let .q(gamma, actions): "targets q gamma=\(gamma) actions=\(actions.map(\.rawValue).joined(separator: ","))"
-        case let .next(horizon): "targets next horizon=\(horizon)"
+        case let .q(gamma, actions, column):
+            return "targets q gamma=\(gamma) actions=\(actions.map(\.rawValue).joined(separator: ","))"
+                + (column.map { " column=\($0)" } ?? "")
+        case let .next(horizon, columns, form, scale):
+            var text = "targets next horizon=\(horizon)"
+            if let columns { text += " columns=\(columns.joined(separator: ","))" }
+            if form != .change || scale != .none { text += " as=\(form.rawValue) scale=\(scale.rawValue)" }
+            return text
         }
     }
 
-    private enum CodingKeys: String, CodingKey { case kind, gamma, actions, horizon }
+    private enum CodingKeys: String, CodingKey { case kind, gamma, actions, horizon, column, columns, form = "as", scale }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -71,9 +113,13 @@ public enum TargetSpec: Codable, Sendable, Equatable {
         switch kind {
         case "q":
             self = .q(gamma: try c.decodeIfPresent(Double.self, forKey: .gamma) ?? 0.9,
-                      actions: try c.decodeIfPresent([TradeAction].self, forKey: .actions) ?? [.buy, .sell])
+                      actions: try c.decodeIfPresent([TradeAction].self, forKey: .actions) ?? [.buy, .sell],
+                      column: try c.decodeIfPresent(String.self, forKey: .column))
         case "next":
-            self = .next(horizon: try c.decodeIfPresent(Int.self, forKey: .horizon) ?? 1)
+            self = .next(horizon: try c.decodeIfPresent(Int.self, forKey: .horizon) ?? 1,
+                         columns: try c.decodeIfPresent([String].self, forKey: .columns),
+                         form: try c.decodeIfPresent(NextForm.self, forKey: .form) ?? .change,
+                         scale: try c.decodeIfPresent(FeatureScale.self, forKey: .scale) ?? .none)
         default:
             throw DecodingError.dataCorruptedError(forKey: .kind, in: c,
                                                    debugDescription: "unknown target kind '\(kind)' (expected q or next)")
@@ -83,30 +129,39 @@ public enum TargetSpec: Codable, Sendable, Equatable {
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         switch self {
-        case let .q(gamma, actions):
+        case let .q(gamma, actions, column):
             try c.encode("q", forKey: .kind)
             try c.encode(gamma, forKey: .gamma)
             try c.encode(actions, forKey: .actions)
-        case let .next(horizon):
+            try c.encodeIfPresent(column, forKey: .column)
+        case let .next(horizon, columns, form, scale):
             try c.encode("next", forKey: .kind)
             try c.encode(horizon, forKey: .horizon)
+            try c.encodeIfPresent(columns, forKey: .columns)
+            if form != .change { try c.encode(form, forKey: .form) }
+            if scale != .none { try c.encode(scale, forKey: .scale) }
         }
     }
 
-    /// Targets of one segment `prices[range]` (the whole sequence, or its head or tail):
-    /// `width` values per step, row-major, and whether each step's target is defined.
-    /// No price outside `range` is read.
-    func segment(_ prices: [Double], _ range: Range<Int>) -> (values: [Double], defined: [Bool]) {
+    /// Targets of one segment `range` (the whole sequence, or its head or tail) from the
+    /// target channels `columns[k][step]` (one for q): `width` values per step, row-major, and
+    /// whether each element is defined (`missing[k][step]` marks unknown inputs; nil: none).
+    /// No value outside `range` is read.
+    func segment(_ columns: [[Double]], _ range: Range<Int>, missing: [[Bool]]? = nil)
+        -> (values: [Double], defined: [Bool]) {
         let n = range.count
         var values = [Double](repeating: 0, count: n * width)
-        var defined = [Bool](repeating: true, count: n)
+        var defined = [Bool](repeating: true, count: n * width)
+        func isMissing(_ k: Int, _ t: Int) -> Bool { missing.map { $0[k][t] } ?? false }
         switch self {
-        case let .q(gamma, actions):
+        case let .q(gamma, actions, _):
+            let prices = columns[0]
             // Backwards from the last step, whose Q is 0 for every action (no future).
             var nextBest = 0.0
             for local in stride(from: n - 2, through: 0, by: -1) {
                 let t = range.lowerBound + local
                 let change = prices[t + 1] - prices[t]
+                let unknown = isMissing(0, t) || isMissing(0, t + 1)
                 var best = -Double.infinity
                 for (a, action) in actions.enumerated() {
                     let reward: Double = switch action {
@@ -116,17 +171,22 @@ public enum TargetSpec: Codable, Sendable, Equatable {
                     }
                     let q = reward + gamma * nextBest
                     values[local * actions.count + a] = q
+                    if unknown { defined[local * actions.count + a] = false }
                     best = max(best, q)
                 }
                 nextBest = best
             }
-        case let .next(horizon):
-            for local in 0..<n {
-                let t = range.lowerBound + local
-                if local + horizon < n {
-                    values[local] = prices[t + horizon] - prices[t]
-                } else {
-                    defined[local] = false
+        case let .next(horizon, _, form, _):
+            let w = width
+            for (k, prices) in columns.enumerated() {
+                for local in 0..<n {
+                    let t = range.lowerBound + local
+                    if local + horizon < n {
+                        values[local * w + k] = form == .change ? prices[t + horizon] - prices[t] : prices[t + horizon]
+                        if isMissing(k, t + horizon) || (form == .change && isMissing(k, t)) { defined[local * w + k] = false }
+                    } else {
+                        defined[local * w + k] = false
+                    }
                 }
             }
         }

@@ -16,6 +16,8 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidThreadCount(Int)
     /// An optimizer or clipping hyperparameter out of range.
     case invalidHyperparameter(name: String, value: Double, expected: String)
+    /// A carried state of the wrong kind for its layer (an LSTM's state handed to a GRU).
+    case stateMismatch(layer: Int, expected: String, found: String)
     /// The caller's cancellation check asked the computation to stop.
     case cancelled
 
@@ -37,6 +39,8 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
             return "thread count must be between 1 and 256 (found \(n))"
         case let .invalidHyperparameter(name, value, expected):
             return "\(name)=\(value) is out of range (expected \(expected))"
+        case let .stateMismatch(layer, expected, found):
+            return "layer \(layer) carries \(expected) state, was given \(found) state"
         case .cancelled:
             return "cancelled"
         }

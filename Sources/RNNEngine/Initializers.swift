@@ -1,13 +1,15 @@
 /// Initial weights as Keras makes them, laid out in PyTorch's shapes.
 enum Initializers {
-    /// The initial value of one parameter tensor, chosen by its role (its name's suffix).
-    static func initialTensor(suffix: String, shape: [Int], rng: inout Random) -> Tensor {
+    /// The initial value of one parameter tensor, chosen by its role (its name's suffix) in
+    /// its layer (only an LSTM's `bias_ih` has a nonzero slice; a GRU's biases start at zero,
+    /// as Keras' `GRU`).
+    static func initialTensor(layer: LayerSpec, suffix: String, shape: [Int], rng: inout Random) -> Tensor {
         switch suffix {
         case "weight", "weight_ih":
             return glorotUniform(shape: shape, rng: &rng)
         case "weight_hh":
             return orthogonal(rows: shape[0], cols: shape[1], rng: &rng)
-        case "bias_ih":
+        case "bias_ih" where layer.kind == "lstm":
             // Keras' unit_forget_bias: the forget gate (second quarter) starts open.
             let hidden = shape[0] / 4
             var t = Tensor(zeros: shape)

@@ -64,21 +64,32 @@ public struct Tensor: Sendable, Equatable {
 }
 
 /// Tensors encode their values as the base64 of their little-endian float32 bytes: exact
-/// (bit for bit, NaN payloads included) and compact, for checkpoints.
+/// (bit for bit, NaN payloads included) and compact, for checkpoints. With a `TensorBlobWriter`
+/// in the encoder's `userInfo` (a `TensorBlobReader` in the decoder's) they encode as their shape
+/// and an offset into that binary blob instead (see `TensorBlob`).
 extension Tensor: Codable {
-    private enum CodingKeys: String, CodingKey { case shape, data }
+    private enum CodingKeys: String, CodingKey { case shape, data, offset }
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let shape = try container.decode([Int].self, forKey: .shape)
+        if let reader = decoder.userInfo[TensorBlob.readerKey] as? TensorBlobReader, container.contains(.offset) {
+            let offset = try container.decode(Int.self, forKey: .offset)
+            do {
+                self.init(shape: shape, values: try reader.read(shape: shape, offset: offset))
+            } catch let error as TensorBlobError {
+                throw DecodingError.dataCorruptedError(forKey: .offset, in: container, debugDescription: error.description)
+            }
+            return
+        }
         let text = try container.decode(String.self, forKey: .data)
         guard let bytes = Data(base64Encoded: text), bytes.count % 4 == 0 else {
             throw DecodingError.dataCorruptedError(forKey: .data, in: container, debugDescription: "not base64 float32 data")
         }
-        let values = stride(from: 0, to: bytes.count, by: 4).map { offset -> Float in
-            var bits: UInt32 = 0
-            for k in 0..<4 { bits |= UInt32(bytes[bytes.startIndex + offset + k]) << (8 * k) }
-            return Float(bitPattern: bits)
+        let values = bytes.withUnsafeBytes { raw in
+            (0..<(raw.count / 4)).map { k in
+                Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * k, as: UInt32.self)))
+            }
         }
         var count = 1
         for dimension in shape {
@@ -98,6 +109,10 @@ extension Tensor: Codable {
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(shape, forKey: .shape)
+        if let writer = encoder.userInfo[TensorBlob.writerKey] as? TensorBlobWriter {
+            try container.encode(try writer.append(values), forKey: .offset)
+            return
+        }
         var bytes = Data(capacity: values.count * 4)
         for value in values {
             let bits = value.bitPattern.littleEndian

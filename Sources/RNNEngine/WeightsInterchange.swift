@@ -3,9 +3,18 @@
 extension Model {
     /// The parameters as safetensors tensors, with the spec and input width as metadata.
     public func exportedWeights() -> SafetensorsFile {
-        SafetensorsFile(
+        exportedWeights(metadata: [:])
+    }
+
+    /// The parameters with further `__metadata__` entries (e.g. the `features` and `targets`
+    /// scalings of the run); `model` and `input_width` are always this model's.
+    public func exportedWeights(metadata extra: [String: String]) -> SafetensorsFile {
+        var metadata = extra
+        metadata["model"] = spec.text
+        metadata["input_width"] = "\(inputWidth)"
+        return SafetensorsFile(
             tensors: zip(parameterNames, parameters).map { SafetensorsTensor(name: $0, shape: $1.shape, values: $1.values) },
-            metadata: ["model": spec.text, "input_width": "\(inputWidth)"])
+            metadata: metadata)
     }
 
     /// Replaces every parameter from `file`. All or nothing: a missing, extra or wrongly shaped

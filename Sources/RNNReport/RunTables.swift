@@ -15,9 +15,16 @@ public struct RunOverview: Sendable {
     public var seconds: Double
     /// The settings it started with, in display order.
     public var configuration: [(key: String, value: String)]
+    /// Where its starting weights came from (`x@6`), when not from a fresh initialisation.
+    public var parent: String?
+    /// Settings changed between its `train`s, as `epoch: change`.
+    public var changes: [String]
 
     public init(name: String, status: String, session: Int64?, losses: [Double], monitored: [Double], lastSplits: Int?,
-                seconds: Double, configuration: [(key: String, value: String)]) {
+                seconds: Double, configuration: [(key: String, value: String)], parent: String? = nil,
+                changes: [String] = []) {
+        self.parent = parent
+        self.changes = changes
         self.name = name
         self.status = status
         self.session = session
@@ -28,9 +35,26 @@ public struct RunOverview: Sendable {
         self.configuration = configuration
     }
 
+    /// Totals given directly (a store's run list, which reads no metric) rather than from the
+    /// per-epoch losses.
+    public var totals: (epochs: Int, finalLoss: Double?, best: (loss: Double, epoch: Int)?)?
+
+    /// A run as `runs` lists it from its totals alone.
+    public init(name: String, status: String, session: Int64?, epochs: Int, finalLoss: Double?,
+                best: (loss: Double, epoch: Int)?, lastSplits: Int?, seconds: Double,
+                configuration: [(key: String, value: String)], parent: String? = nil, changes: [String] = []) {
+        self.init(name: name, status: status, session: session, losses: [], monitored: [], lastSplits: lastSplits,
+                  seconds: seconds, configuration: configuration, parent: parent, changes: changes)
+        totals = (epochs, finalLoss, best)
+    }
+
+    var epochCount: Int { totals?.epochs ?? losses.count }
+    var finalLoss: Double? { totals.map(\.finalLoss) ?? losses.last }
+
     /// The lowest monitored loss and its epoch (from 1).
     var best: (loss: Double, epoch: Int)? {
-        monitored.enumerated().filter { $0.element.isFinite }.min { $0.element < $1.element }.map { ($0.element, $0.offset + 1) }
+        if let totals { return totals.best }
+        return monitored.enumerated().filter { $0.element.isFinite }.min { $0.element < $1.element }.map { ($0.element, $0.offset + 1) }
     }
 
     func value(_ key: String) -> String? {
@@ -39,16 +63,21 @@ public struct RunOverview: Sendable {
 }
 
 public enum RunTables {
-    /// One row per run; a session column when the runs come from the store.
+    /// One row per run; a session column when the runs come from the store, and `from` and
+    /// `changes` columns when some run started from trained weights or changed a setting.
     public static func runs(_ runs: [RunOverview]) -> TextTable {
         let sessions = runs.contains { $0.session != nil }
+        let parents = runs.contains { $0.parent != nil }, changes = runs.contains { !$0.changes.isEmpty }
         let columns = ["run", "status", "epochs", "loss", "best", "optimizer", "clip", "splits"] + (sessions ? ["session"] : [])
+            + (parents ? ["from"] : []) + (changes ? ["changes"] : [])
         let rows = runs.map { r -> [String] in
-            let final: String = r.losses.last.map(loss) ?? "–"
+            let final: String = r.finalLoss.map(loss) ?? "–"
             let best: String = r.best.map { loss($0.loss) } ?? "–"
-            var row: [String] = [r.name, r.status, "\(r.losses.count)", final, best]
+            var row: [String] = [r.name, r.status, "\(r.epochCount)", final, best]
             row += [r.value("optimizer") ?? "", r.value("clip") ?? "", r.lastSplits.map { "\($0)" } ?? ""]
             if sessions { row.append(r.session.map { "\($0)" } ?? "") }
+            if parents { row.append(r.parent ?? "") }
+            if changes { row.append(r.changes.joined(separator: "; ")) }
             return row
         }
         return TextTable(columns: columns, rows: rows)
@@ -84,6 +113,6 @@ public enum RunTables {
 
     /// Six decimals, as the epoch lines print losses.
     static func loss(_ value: Double) -> String {
-        value.isFinite ? String(format: "%.6f", value) : "\(value)"
+        NumberText.fixed(value, 6)
     }
 }

@@ -10,10 +10,10 @@ enum TerminalStyle {
     /// Marks a schedule change on the symbol plot, where no dot resolution is left for dashes.
     static let markerSymbol: Character = "┊"
 
-    static let reset = "\u{1B}[0m"
+    static let reset = ANSI.reset
 
     static func escape(forSeries index: Int) -> String {
-        "\u{1B}[\(colors[index % colors.count])m"
+        ANSI.foreground(colors[index % colors.count])
     }
 
     static func symbol(forSeries index: Int) -> Character {

@@ -104,6 +104,8 @@ enum Migrations {
                 CREATE INDEX run_name ON run(name);
                 """)
         }
+        migrator.registerMigration("v3-checkpoints-per-run-session-uuid", migrate: v3)
+        RunLineageMigration.register(in: &migrator)
         return migrator
     }()
 }

@@ -11,6 +11,8 @@ import GRDB
 public struct SessionRecord: Codable, Equatable, Sendable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "session"
     public var id: Int64?
+    /// Unique across stores (a UUID), so a merge can tell a session it has copied already.
+    public var uuid: String
     public var startedAt: Date
     public var endedAt: Date?
     public var version: String
@@ -20,7 +22,7 @@ public struct SessionRecord: Codable, Equatable, Sendable, FetchableRecord, Muta
     public var processStart: Int64
 
     enum CodingKeys: String, CodingKey {
-        case id, version, cwd, pid
+        case id, uuid, version, cwd, pid
         case startedAt = "started_at", endedAt = "ended_at", storePath = "store_path"
         case processStart = "process_start"
     }
@@ -114,11 +116,20 @@ public struct MetricRecord: Codable, Equatable, Sendable, FetchableRecord, Persi
     }
 }
 
-/// A saved training state. `state` is an opaque blob whose layout `formatVersion`
-/// names; `checksum` is "fnv1a64:" and 16 hex digits over `state` (see `Checksum`).
+/// Whose a checkpoint is: a run's own (`RUN@EPOCH`, `RUN@best`, `RUN@latest`; unique within
+/// the run) or one saved under a name (`checkpoint save NAME`; unique in the store).
+public enum CheckpointKind: String, Codable, Sendable, CaseIterable {
+    case automatic, named
+}
+
+/// A saved training state. The state is an opaque blob whose layout `formatVersion` names;
+/// `checksum` is "fnv1a64:" and 16 hex digits over all of it (see `Checksum`). A state longer
+/// than one part (`Store.checkpointPartBytes`) keeps its first part in `state` and the others
+/// in `checkpoint_part`; `size` is the whole state's length and `parts` how many there are.
 public struct CheckpointRecord: Codable, Equatable, Sendable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "checkpoint"
     public var id: Int64?
+    public var kind: CheckpointKind
     public var name: String
     public var runID: Int64
     public var epoch: Int
@@ -126,11 +137,13 @@ public struct CheckpointRecord: Codable, Equatable, Sendable, FetchableRecord, M
     public var modelSpec: String
     public var dataSpec: String
     public var state: Data
+    public var size: Int
+    public var parts: Int
     public var formatVersion: Int
     public var checksum: String
 
     enum CodingKeys: String, CodingKey {
-        case id, name, epoch, state, checksum
+        case id, kind, name, epoch, state, size, parts, checksum
         case runID = "run_id", createdAt = "created_at", modelSpec = "model_spec"
         case dataSpec = "data_spec", formatVersion = "format_version"
     }
@@ -155,10 +168,10 @@ public struct AttachmentRecord: Codable, Equatable, Sendable, FetchableRecord, M
     public static let databaseTableName = "attachment"
     public var id: Int64?
     public var cellID: Int64
-    public var kind: String
+    public var kind: AttachmentKind
     public var payload: Data
 
-    public init(id: Int64? = nil, cellID: Int64, kind: String, payload: Data) {
+    public init(id: Int64? = nil, cellID: Int64, kind: AttachmentKind, payload: Data) {
         self.id = id
         self.cellID = cellID
         self.kind = kind
@@ -171,4 +184,9 @@ public struct AttachmentRecord: Codable, Equatable, Sendable, FetchableRecord, M
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// What a cell's attachment holds: a table's rows (JSON), a run it trained (JSON), a figure (SVG).
+public enum AttachmentKind: String, Codable, Sendable, CaseIterable {
+    case table, run, svg
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The rnnlab store: one SQLite file holding sessions, cells, runs, metrics and
 /// checkpoints as plain values.
@@ -8,34 +9,49 @@ import GRDB
 /// plotting metrics) never wait for a writer (a training loop committing an epoch),
 /// and two rnnlab processes on one store both work. Writes go through `write`, which
 /// GRDB 7 runs in an IMMEDIATE transaction, so a writer takes the lock up front and
-/// waits out the busy timeout rather than failing half-way.
+/// waits out the busy timeout rather than failing half-way; a write still locked out then
+/// is tried again with a bounded backoff (`StoreOptions`).
 public final class Store: Sendable {
     /// The path the store was opened with.
     public let path: String
+    public let options: StoreOptions
     let pool: DatabasePool
+    /// SQLite's limit on one text or blob (`SQLITE_LIMIT_LENGTH`): a longer value is refused
+    /// before it is bound (GRDB traps on a bind that fails).
+    public let maxValueBytes: Int
+    /// The size of the parts a checkpoint state is cut into (at most half of `maxValueBytes`).
+    public let checkpointPartBytes: Int
 
-    /// How long a connection waits for another's lock before failing.
-    public static let busyTimeout: TimeInterval = 5
+    /// How long a connection waits for another's lock before failing (one attempt).
+    public static var busyTimeout: TimeInterval { StoreOptions.standard.busyTimeout }
 
-    private init(path: String, pool: DatabasePool) {
+    /// Copies the WAL into the file off the writer's thread.
+    let checkpointer: WALCheckpointer?
+
+    private init(path: String, pool: DatabasePool, options: StoreOptions, maxValueBytes: Int, checkpointer: WALCheckpointer?) {
         self.path = path
         self.pool = pool
+        self.checkpointer = checkpointer
+        self.options = options
+        self.maxValueBytes = maxValueBytes
+        // Half the limit: SQLite's limit holds for a whole row too, and a part shares its row.
+        checkpointPartBytes = max(1, min(options.checkpointPartBytes ?? StoreOptions.defaultPartBytes, maxValueBytes / 2))
     }
 
     /// Opens the store at `path`, creating it if the file does not exist (or is empty).
     ///
-    /// An existing file is checked first, read-only: it must be SQLite, carry rnnlab's
-    /// `application_id` (or none, if it has no tables), and have no migration this
-    /// rnnlab does not know. A refused file is not written to at all. Then the schema
-    /// is migrated to the current version.
-    public static func open(path: String) throws(StoreError) -> Store {
+    /// An existing file is checked first without writing to it (`validate`): it must be a
+    /// regular, writable file holding SQLite, carry rnnlab's `application_id` (or none, if it
+    /// has no tables), and have no migration this rnnlab does not know. A refused file is not
+    /// written to at all. Then the schema is migrated to the current version.
+    public static func open(path: String, options: StoreOptions = .standard) throws(StoreError) -> Store {
         // Two rnnlab processes starting on one new file race to create it: SQLite answers
         // the loser "busy" at once (switching to WAL, migrating) rather than waiting, so
         // opening is tried again for a while. A busy open has written nothing.
         var attempts = 0
         while true {
             do {
-                return try openOnce(path: path)
+                return try openOnce(path: path, options: options)
             } catch .busy(let path) where attempts < 100 {
                 _ = path
                 attempts += 1
@@ -44,19 +60,28 @@ public final class Store: Sendable {
         }
     }
 
-    private static func openOnce(path: String) throws(StoreError) -> Store {
-        try validate(path: path)
+    private static func openOnce(path: String, options: StoreOptions) throws(StoreError) -> Store {
+        try validate(path: path, options: options)
         var config = Configuration()
-        config.busyMode = .timeout(busyTimeout)
+        config.busyMode = .timeout(options.busyTimeout)
         config.foreignKeysEnabled = true
         config.journalMode = .wal
+        let lowered = options.lengthLimit
+        config.prepareDatabase { db in
+            // WAL with synchronous NORMAL: a commit is not fsynced on its own (checkpoints are), so
+            // an epoch's record and rolling checkpoint cost a write to the page cache, not a disk
+            // flush. A killed process still loses nothing committed (the OS has the pages); only a
+            // power cut may lose the last commits, and the file stays consistent either way.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")      // `WALCheckpointer` does it
+            if let lowered { _ = sqlite3_limit(db.sqliteConnection, SQLITE_LIMIT_LENGTH, lowered) }
+        }
         let pool: DatabasePool
         do {
             pool = try DatabasePool(path: path, configuration: config)
         } catch {
             throw failure(error, path: path, opening: true)
         }
-        let store = Store(path: path, pool: pool)
         do {
             // Checked again on the writing connection: another, newer rnnlab may have
             // migrated the file since `validate` looked.
@@ -70,56 +95,16 @@ public final class Store: Sendable {
             try? pool.close()
             throw failure(error, path: path, opening: true)
         }
-        return store
-    }
-
-    /// The SQLite file header's first 16 bytes.
-    private static let sqliteMagic = Data("SQLite format 3\u{0}".utf8)
-
-    /// Looks at an existing file without writing to it; throws if it must be refused.
-    static func validate(path: String) throws(StoreError) {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
-        if isDirectory.boolValue { throw .unreadable(path: path, reason: "it is a directory") }
-        let header: Data
-        do {
-            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
-            defer { try? handle.close() }
-            header = try handle.read(upToCount: 100) ?? Data()
-        } catch {
-            throw .unreadable(path: path, reason: error.localizedDescription)
+        let limit = (try? pool.read { db in Int(sqlite3_limit(db.sqliteConnection, SQLITE_LIMIT_LENGTH, -1)) }) ?? 1_000_000_000
+        let checkpointer = try? WALCheckpointer(path: path)
+        if checkpointer == nil {     // no second connection: let the writer checkpoint as SQLite does
+            try? pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 1000") }
         }
-        if header.isEmpty { return }  // an empty file is a new database
-        guard header.count == 100, header.prefix(16) == sqliteMagic else { throw .notSQLite(path: path) }
-
-        var config = Configuration()
-        config.readonly = true
-        config.busyMode = .timeout(busyTimeout)
-        do {
-            let queue = try DatabaseQueue(path: path, configuration: config)
-            defer { try? queue.close() }
-            try queue.read { db in
-                let id = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
-                if id == 0 {
-                    // No id: only an empty database may become a store (or one whose only table
-                    // is GRDB's migration list, as another rnnlab starting to create it leaves it).
-                    let objects = try Int.fetchOne(db, sql: """
-                        SELECT count(*) FROM sqlite_master WHERE name NOT IN ('grdb_migrations', 'sqlite_autoindex_grdb_migrations_1')
-                        """) ?? 0
-                    if objects > 0 { throw StoreError.otherApplication(path: path, applicationID: 0) }
-                } else if id != Migrations.applicationID {
-                    throw StoreError.otherApplication(path: path, applicationID: id)
-                }
-                let unknown = try unknownMigrations(db)
-                if !unknown.isEmpty { throw StoreError.newerSchema(path: path, unknownMigrations: unknown) }
-            }
-        } catch {
-            throw failure(error, path: path, opening: true)
-        }
+        return Store(path: path, pool: pool, options: options, maxValueBytes: limit, checkpointer: checkpointer)
     }
 
     /// Applied migrations this rnnlab did not register, sorted.
-    private static func unknownMigrations(_ db: Database) throws -> [String] {
+    static func unknownMigrations(_ db: Database) throws -> [String] {
         let known = Set(Migrations.migrator.migrations)
         return try Migrations.migrator.appliedIdentifiers(db).subtracting(known).sorted()
     }
@@ -140,6 +125,8 @@ public final class Store: Sendable {
             return .busy(path: path)
         case .SQLITE_CONSTRAINT:
             return .constraintViolated(path: path, reason: reason)
+        case .SQLITE_READONLY:
+            return .readOnly(path: path, reason: reason)
         case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH, .SQLITE_CORRUPT, .SQLITE_IOERR:
             return .unreadable(path: path, reason: reason)
         default:
@@ -156,37 +143,78 @@ public final class Store: Sendable {
         }
     }
 
+    /// A read on one of the pool's readers.
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        try perform { try pool.read(body) }
+    }
+
+    /// One IMMEDIATE write transaction, tried again with a bounded backoff while another
+    /// program holds the lock (see `StoreOptions`); `.busy` once the retries are spent.
+    func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        var attempt = 0
+        while true {
+            do {
+                defer { checkpointer?.writeEnded() }
+                return try pool.write(body)
+            } catch {
+                let failure = Store.failure(error, path: path)
+                guard case .busy = failure, attempt < options.writeRetries else { throw failure }
+                Thread.sleep(forTimeInterval: options.delay(afterAttempt: attempt))
+                attempt += 1
+            }
+        }
+    }
+
+    /// Refuses a text or blob SQLite would not take, before it is bound.
+    func checkLength(_ bytes: Int, _ what: @autoclosure () -> String) throws(StoreError) {
+        guard bytes <= maxValueBytes else {
+            throw .valueTooLarge(path: path, what: what(), bytes: bytes, limit: maxValueBytes)
+        }
+    }
+
     // MARK: - Introspection
 
     /// The file's `application_id`.
     public func applicationID() throws(StoreError) -> Int32 {
-        try perform { try pool.read { db in try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0 } }
+        try read { db in try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0 }
     }
 
     /// The file's journal mode ("wal" for a store).
     public func journalMode() throws(StoreError) -> String {
-        try perform { try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" } }
+        try read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
     }
 
     /// Whether foreign keys are enforced on this store's connections.
     public func foreignKeysEnabled() throws(StoreError) -> Bool {
-        try perform { try pool.read { db in try Bool.fetchOne(db, sql: "PRAGMA foreign_keys") ?? false } }
+        try read { db in try Bool.fetchOne(db, sql: "PRAGMA foreign_keys") ?? false }
     }
 
     /// The applied migrations, in registration order.
     public func appliedMigrations() throws(StoreError) -> [String] {
-        try perform { try pool.read { db in try Migrations.migrator.appliedMigrations(db) } }
+        try read { db in try Migrations.migrator.appliedMigrations(db) }
     }
 
-    /// Copies the WAL into the main file (a passive checkpoint: it never waits for
-    /// another process's readers), then closes the store's connections; later calls fail.
-    /// GRDB closes the pool's writer before its read-only readers, so without this the
-    /// last committed transactions would stay in the `-wal` file after closing, and a
-    /// copy of the main file alone would miss them.
+    /// Copies the WAL into the main file and truncates it (`wal_checkpoint(TRUNCATE)`, waiting
+    /// at most a moment for another process's readers), closes the store's connections, and
+    /// lets a last plain connection remove the emptied `-wal` and `-shm` — unless another
+    /// process still has the store open, when they stay for it. Later calls fail.
+    /// (GRDB closes the pool's writer before its read-only readers, and a read-only
+    /// connection closing last leaves the `-wal` file behind.)
     public func close() throws(StoreError) {
+        checkpointer?.close()
         try perform {
-            try? pool.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
+            try? pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA busy_timeout = 200")
+                _ = try db.checkpoint(.truncate)
+            }
             try pool.close()
+        }
+        guard FileManager.default.fileExists(atPath: path + "-wal") else { return }
+        var config = Configuration()
+        config.busyMode = .timeout(0.2)
+        if let queue = try? DatabaseQueue(path: path, configuration: config) {
+            _ = try? queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+            try? queue.close()
         }
     }
 }

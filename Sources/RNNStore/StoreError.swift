@@ -25,6 +25,19 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case constraintViolated(path: String, reason: String)
     /// Any other database failure.
     case databaseFailed(path: String, reason: String)
+    /// The store path is empty.
+    case emptyPath
+    /// The path names a FIFO, device, socket or anything else that is not a regular file.
+    case notRegularFile(path: String, kind: String)
+    /// The file (or the folder its `-wal` and `-shm` go in) cannot be written.
+    case readOnly(path: String, reason: String)
+    /// Another program's transaction was cut off (a hot `-journal`): recovering it would write
+    /// to a file that is not known to be a store, so it is left alone.
+    case hotJournal(path: String)
+    /// A run or checkpoint name the store cannot take.
+    case invalidName(path: String, name: String, reason: String)
+    /// A text or blob longer than SQLite takes in one value.
+    case valueTooLarge(path: String, what: String, bytes: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -46,17 +59,31 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .checkpointNotFound(let path, let name):
             return "\(path) has no checkpoint named \(name); list the checkpoints and use one of their names."
         case .checkpointExists(let path, let name):
-            return "\(path) has a checkpoint named \(name) already; delete it first or choose another name."
+            return "\(path) has a checkpoint named \(name) already; choose another name, or add force to replace it."
         case .runExists(_, let name):
             return "this session has a run named \(name) already; choose another name"
         case .diskFull(let path):
             return "the disk holding \(path) is full: nothing was written; free some space and try again."
         case .busy(let path):
-            return "\(path) is locked by another program (for longer than \(Int(Store.busyTimeout)) s); try again when it is done."
+            return "\(path) is locked by another program (it was tried for \(Int(StoreOptions.standard.totalWait.rounded(.up))) s); "
+                + "try again when it is done."
         case .constraintViolated(let path, let reason):
             return "a write to \(path) was refused by the schema (\(reason)); this is a bug in rnnlab, please report it."
         case .databaseFailed(let path, let reason):
             return "\(path) could not be used (\(reason)); check the disk and that no other program holds the file."
+        case .emptyPath:
+            return "the store path is empty; give --store (or RNNLAB_STORE) a file name such as lab.sqlite."
+        case .notRegularFile(let path, let kind):
+            return "\(path) is \(kind), not a regular file; give --store a file name (it is left untouched)."
+        case .readOnly(let path, let reason):
+            return "\(path) cannot be written (\(reason)); make it writable, or give --store another file."
+        case .hotJournal(let path):
+            return "\(path) has an unfinished transaction of another program (\(path)-journal), and it does not carry "
+                + "rnnlab's application_id; open it with that program or sqlite3 to recover it; both files are left untouched."
+        case .invalidName(let path, let name, let reason):
+            return "\(path) cannot take the name '\(name)': \(reason)."
+        case .valueTooLarge(let path, let what, let bytes, let limit):
+            return "\(what) is \(bytes) bytes, more than \(path) takes in one value (\(limit) bytes); nothing was written."
         }
     }
 }

@@ -12,7 +12,8 @@ public struct MemoryPlan: Sendable, Equatable {
     public let chunkSteps: Int
     /// Training memory of that chunk with a whole-chunk cache, in bytes.
     public let cacheBytes: Int
-    /// The recomputation segment in steps, when the whole-chunk cache passes the budget.
+    /// The recomputation segment in steps, when the whole-chunk cache passes the budget (never
+    /// for a stack with a GRU layer: `ModelSpec.supportsRecomputation`).
     public let segmentSteps: Int?
     /// Training memory of the chunk under this plan (the cache or one segment's, the stack's
     /// output and its gradient over the chunk, the checkpoints), in bytes.
@@ -58,7 +59,9 @@ public struct MemoryPlan: Sendable, Equatable {
                        product(segments, spec.stateBytes(batch: sequences)))
         }
         let block = TimeBlocks.steps
-        guard cacheBytes > budget, chunkSteps > block else {
+        // A stack with a GRU layer never recomputes (its backward carries no state gradient
+        // across a segment): it keeps the whole-chunk cache, and `fits` says whether that fits.
+        guard cacheBytes > budget, chunkSteps > block, spec.supportsRecomputation else {
             return MemoryPlan(budget: budget, chunkSteps: chunkSteps, cacheBytes: cacheBytes, segmentSteps: nil,
                               chunkBytes: cacheBytes, fixedBytes: fixedBytes, cachesChunks: cachesChunks)
         }

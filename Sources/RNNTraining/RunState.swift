@@ -10,21 +10,41 @@ public struct DataSettings: Codable, Sendable, Equatable {
     public var validation: ValidationSpec?
     /// The z-score statistics fitted when the run started, reused as they are on resume.
     public var featureStats: ZScoreStats?
+    /// Every scaling fitted when the run started (per feature column and target), reused as
+    /// they are on resume; nil for a run stored before scalings were kept.
+    public var scaling: DataScaling?
 
     public init(data: DataSpec, features: FeatureSpec, targets: TargetSpec, validation: ValidationSpec?,
-                featureStats: ZScoreStats?) {
+                featureStats: ZScoreStats?, scaling: DataScaling? = nil) {
         self.data = data
         self.features = features
         self.targets = targets
         self.validation = validation
         self.featureStats = featureStats
+        self.scaling = scaling
+    }
+
+    /// The settings of data prepared from `data` with these options, keeping every scaling
+    /// it fitted (so a resumed run scales exactly as the run did).
+    public init(data: DataSpec, features: FeatureSpec, targets: TargetSpec, validation: ValidationSpec?,
+                prepared: PreparedData) {
+        self.init(data: data, features: features, targets: targets, validation: validation,
+                  featureStats: prepared.featureStats,
+                  scaling: prepared.scaling == DataScaling() ? nil : prepared.scaling)
+    }
+
+    /// Regenerates the run's series and prepared data, for reports in the data's units.
+    public func prepareWithSeries() throws -> (Series, PreparedData) {
+        let series = try Series.load(data)
+        return (series, try Preparation.prepare(series, features: features, targets: targets, validation: validation,
+                                                stats: featureStats, scaling: scaling))
     }
 
     /// Regenerates the run's tensors (a CSV file must still have the recorded content).
     public func prepare() throws -> TrainingData {
         let series = try Series.load(data)
         return try TrainingData(Preparation.prepare(series, features: features, targets: targets,
-                                                    validation: validation, stats: featureStats))
+                                                    validation: validation, stats: featureStats, scaling: scaling))
     }
 }
 
@@ -33,8 +53,9 @@ public struct DataSettings: Codable, Sendable, Equatable {
 /// epoch count, and how the data was made. A plain value: serialise it, restore it in another process, and training
 /// continues bit for bit as if it had never stopped.
 public struct RunState: Codable, Sendable, Equatable {
-    /// Bumped when the encoding changes incompatibly.
-    public static let formatVersion = 1
+    /// Bumped when the encoding changes incompatibly: 1 was JSON with base64 tensors, 2 is a
+    /// JSON header with the tensors in one binary blob (`RunStateEncoding.swift`).
+    public static let formatVersion = 2
 
     public var formatVersion = RunState.formatVersion
     public var runName: String
@@ -57,12 +78,23 @@ public struct RunState: Codable, Sendable, Equatable {
     /// The best monitored loss of the run and the epoch it was reached (for `RUN@best`).
     public var bestLoss: Double?
     public var bestEpoch: Int?
+    /// The loss trained on; nil is `mse`, so a state written before losses could be chosen
+    /// reads back as it was (and an mse run's bytes are unchanged).
+    public var lossFunction: LossKind?
+
+    /// The loss trained on and reported (`mse` unless set).
+    public var lossKind: LossKind {
+        get { lossFunction ?? .mse }
+        set { lossFunction = newValue == .mse ? nil : newValue }
+    }
 
     /// A new run from a model with fresh optimizer and schedule state.
     public init(runName: String, masterSeed: UInt64, model: Model, optimizer: OptimizerConfig,
                 clip: ClipSetting = .off, splitSchedule: SplitSchedule, lrSchedule: LRPlateau? = nil,
-                threads: Int = Threads.available, dataSettings: DataSettings? = nil) throws {
+                threads: Int = Threads.available, dataSettings: DataSettings? = nil,
+                loss: LossKind = .mse) throws {
         try clip.validate()
+        try loss.validate()
         self.runName = runName
         self.masterSeed = masterSeed
         modelSpec = model.spec
@@ -76,6 +108,7 @@ public struct RunState: Codable, Sendable, Equatable {
         self.threads = threads
         self.dataSettings = dataSettings
         epochsCompleted = 0
+        lossKind = loss
     }
 
     /// The model these weights belong to.
@@ -87,26 +120,5 @@ public struct RunState: Codable, Sendable, Equatable {
         }
         model.parameters = parameters
         return model
-    }
-
-    /// The state as bytes (JSON; tensors as base64 of their float32 bytes: exact).
-    public func serialized() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return try encoder.encode(self)
-    }
-
-    /// A state from `serialized()` bytes.
-    public static func deserialized(_ data: Data) throws -> RunState {
-        let state: RunState
-        do {
-            state = try JSONDecoder().decode(RunState.self, from: data)
-        } catch {
-            throw TrainingError.unreadableState("\(error)")
-        }
-        guard state.formatVersion <= formatVersion else {
-            throw TrainingError.unreadableState("it was written by a newer rnnlab (format \(state.formatVersion))")
-        }
-        return state
     }
 }

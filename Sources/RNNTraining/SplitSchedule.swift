@@ -49,6 +49,18 @@ public struct SplitSchedule: Codable, Sendable, Equatable {
         wait = 0
         return current
     }
+    /// The schedule under new rules, as a user's change between two `train`s makes it: the
+    /// same list keeps its place and counter; a new list starts at its first K with a fresh
+    /// patience counter. Either way the best loss is kept, as when K changes.
+    public func changed(splits: [Int], patience: Int, minDelta: Double) throws -> SplitSchedule {
+        var next = try SplitSchedule(splits: splits, patience: patience, minDelta: minDelta)
+        next.best = best
+        if splits == self.splits {
+            next.position = position
+            next.wait = wait
+        }
+        return next
+    }
 }
 
 /// Keras' `ReduceLROnPlateau` (mode min, absolute `min_delta`): after `patience` epochs

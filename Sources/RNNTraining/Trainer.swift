@@ -9,7 +9,8 @@ import RNNEngine
 public struct Trainer {
     public let data: TrainingData
     private var model: Model
-    private var run: RunState
+    /// Internal so `RunChanges` can apply a setting changed between two `train`s.
+    var run: RunState
     /// The chunks of the current K, cut once per K rather than every epoch (unless the data is
     /// too large to hold twice: `MemoryPlan.cachesChunks`).
     private var chunks: (splits: Int, inputs: [Tensor], targets: [Tensor], masks: [Tensor])?
@@ -122,7 +123,9 @@ public struct Trainer {
                 run.optimizer.learningRate = newRate
             }
             // After the schedules have seen the epoch: resuming from this state goes on exactly.
-            if improved { onEvent(.newBest(state)) }
+            let after = state
+            onEvent(.epochEnded(metrics, state: after, improved: improved))
+            if improved { onEvent(.newBest(after)) }
             if let until, monitored <= until {
                 return TrainingResult(status: .finished, stopReason: .reachedTarget(loss: until), epochs: finished, divergedAt: nil)
             }
@@ -152,14 +155,14 @@ public struct Trainer {
         let ranges = TrainingData.chunkRanges(length: data.length, splits: splits)
         if plan.cachesChunks { cacheChunks(splits: splits) } else { chunks = nil }
         var state = model.zeroState
-        var sumOfSquares = 0.0, count = 0
+        var sumOfLosses = 0.0, count = 0
         var norms: [Double] = []
         for chunk in 0..<splits {
             if isCancelled() { return .cancelled }
             // The cut chunks, or (for data too large to hold twice) this chunk cut now.
             let (input, target, mask) = chunks.map { ($0.inputs[chunk], $0.targets[chunk], $0.masks[chunk]) }
                 ?? (data.inputs.steps(ranges[chunk]), data.targets.steps(ranges[chunk]),
-                    data.trainMask.maskSteps(ranges[chunk]))
+                    data.lossMask(data.trainMask, steps: ranges[chunk]))
             var pass: (output: Tensor, state: StackState, cache: StackCache)
             do {
                 pass = try model.forward(input, state: state, mode: .training, rng: &run.noiseRandom,
@@ -169,7 +172,7 @@ public struct Trainer {
             }
             state = pass.state
             // A chunk with nothing unmasked makes no step, but its state still carries on.
-            if let loss = try MeanSquaredError.evaluate(prediction: pass.output, target: target, mask: mask) {
+            if let loss = try Loss.evaluate(run.lossKind, prediction: pass.output, target: target, mask: mask) {
                 var grads = model.zeroGradients()
                 do {
                     try model.backward(loss.gradient, cache: &pass.cache, gradients: &grads, inputGradient: false,
@@ -186,12 +189,12 @@ public struct Trainer {
                     run.optimizer = good.optimizer
                     return .diverged(chunk: chunk + 1)
                 }
-                sumOfSquares += loss.sumOfSquares
+                sumOfLosses += loss.sum
                 count += loss.count
                 norms.append(norm)
             }
             onEvent(.chunkFinished(epoch: number, chunk: chunk + 1, of: splits,
-                                   runningLoss: count > 0 ? sumOfSquares / Double(count) : nil))
+                                   runningLoss: count > 0 ? sumOfLosses / Double(count) : nil))
         }
         let validationLoss: Double?
         do {
@@ -200,30 +203,30 @@ public struct Trainer {
             return .cancelled
         }
         return .completed(EpochMetrics(
-            epoch: number, loss: count > 0 ? sumOfSquares / Double(count) : .nan, validationLoss: validationLoss,
+            epoch: number, loss: count > 0 ? sumOfLosses / Double(count) : .nan, validationLoss: validationLoss,
             splits: splits, learningRate: learningRate,
             gradNormMean: norms.isEmpty ? 0 : norms.reduce(0, +) / Double(norms.count),
             gradNormMax: norms.max() ?? 0, seconds: Date().timeIntervalSince(start)))
     }
 
-    /// The loss over the steps of `mask`, without training: the model runs over every whole
+    /// The run's loss over the steps of `mask`, without training: the model runs over every whole
     /// sequence from a zero state (inference mode), in bounded chunks with the state carried.
     public func loss(over mask: Tensor, isCancelled: () -> Bool = { false }) throws -> Double? {
         var state = model.zeroState
         var rng = Random(seed: 0)            // unused: inference draws no noise
-        var sumOfSquares = 0.0, count = 0
+        var sumOfLosses = 0.0, count = 0
         for range in TrainingData.chunkRanges(length: data.length,
                                               splits: (data.length + Self.inferenceChunk - 1) / Self.inferenceChunk) {
             let pass = try model.forward(data.inputs.steps(range), state: state, mode: .inference, rng: &rng,
                                          isCancelled: isCancelled)
             state = pass.state
-            if let loss = try MeanSquaredError.evaluate(prediction: pass.output, target: data.targets.steps(range),
-                                                        mask: mask.maskSteps(range)) {
-                sumOfSquares += loss.sumOfSquares
+            if let loss = try Loss.evaluate(run.lossKind, prediction: pass.output, target: data.targets.steps(range),
+                                            mask: data.lossMask(mask, steps: range)) {
+                sumOfLosses += loss.sum
                 count += loss.count
             }
         }
-        return count > 0 ? sumOfSquares / Double(count) : nil
+        return count > 0 ? sumOfLosses / Double(count) : nil
     }
 
     private mutating func cacheChunks(splits: Int) {
@@ -231,6 +234,7 @@ public struct Trainer {
         chunks = nil                         // release the old cut before making the new one
         let ranges = TrainingData.chunkRanges(length: data.length, splits: splits)
         chunks = (splits: splits, inputs: ranges.map { data.inputs.steps($0) },
-                  targets: ranges.map { data.targets.steps($0) }, masks: ranges.map { data.trainMask.maskSteps($0) })
+                  targets: ranges.map { data.targets.steps($0) },
+                  masks: ranges.map { data.lossMask(data.trainMask, steps: $0) })
     }
 }

@@ -9,6 +9,9 @@ public struct TrainingData: Sendable, Equatable {
     public var trainMask: Tensor
     /// The held-out tail's steps, when validating; the model runs over the whole sequence.
     public var validationMask: Tensor?
+    /// (L, S, W): 0 for a single unknown target element of a counted step (`missing=mask`);
+    /// nil when every target of a counted step is known.
+    public var targetMask: Tensor?
 
     public init(inputs: Tensor, targets: Tensor, trainMask: Tensor, validationMask: Tensor? = nil) throws {
         guard inputs.shape.count == 3, inputs.shape[0] >= 1, inputs.shape[1] >= 1 else {
@@ -33,6 +36,25 @@ public struct TrainingData: Sendable, Equatable {
     public init(_ prepared: PreparedData) throws {
         try self.init(inputs: prepared.inputs, targets: prepared.targets, trainMask: prepared.trainMask,
                       validationMask: prepared.validationMask)
+        if let mask = prepared.targetMask {
+            guard mask.shape == prepared.targets.shape else {
+                throw TrainingError.dataMismatch("target mask \(mask.shape) should be \(prepared.targets.shape)")
+            }
+            targetMask = mask
+        }
+    }
+
+    /// The loss mask of `steps` under the step mask `mask`: the step mask itself `(T, S)`, or,
+    /// with unknown target elements, `(T, S, W)` with those elements 0.
+    func lossMask(_ mask: Tensor, steps range: Range<Int>) -> Tensor {
+        let rows = mask.maskSteps(range)
+        guard let targetMask else { return rows }
+        var elements = targetMask.steps(range)
+        let w = targetWidth
+        for r in 0..<rows.count where rows.values[r] == 0 {
+            for a in 0..<w { elements.values[r * w + a] = 0 }
+        }
+        return elements
     }
 
     public var length: Int { inputs.shape[0] }

@@ -2,7 +2,8 @@
 public struct EpochMetrics: Codable, Sendable, Equatable {
     /// Numbered from 1 across the whole run.
     public var epoch: Int
-    /// Mean squared error over every unmasked training element of the epoch.
+    /// The run's loss (mean squared error unless chosen otherwise) over every unmasked training
+    /// element of the epoch.
     public var loss: Double
     public var validationLoss: Double?
     public var splits: Int
@@ -37,10 +38,15 @@ public enum TrainingEvent: Sendable {
     case learningRateChanged(epoch: Int, from: Double, to: Double)
     /// The epoch just finished is the run's best so far; this is the state after it (`RUN@best`).
     case newBest(RunState)
+    /// An epoch is done and the schedules have seen it: `state` resumes exactly from here (the
+    /// rolling `RUN@latest`, written with the epoch's metrics); `improved` when it is also the
+    /// best so far (then `newBest` follows with the same state). Sent after `epochFinished`.
+    case epochEnded(EpochMetrics, state: RunState, improved: Bool)
 }
 
-/// How a `train` ended. Divergence and interruption are results, not errors.
-public enum RunStatus: String, Codable, Sendable {
+/// How one `train` ended: divergence and interruption are results, not errors (a run's
+/// status in the store adds `running`).
+public enum TrainingOutcome: String, Codable, Sendable {
     case finished, diverged, interrupted
 }
 
@@ -52,7 +58,7 @@ public enum StopReason: Sendable, Equatable {
 }
 
 public struct TrainingResult: Sendable {
-    public var status: RunStatus
+    public var status: TrainingOutcome
     public var stopReason: StopReason
     /// The epochs completed by this call.
     public var epochs: [EpochMetrics]

@@ -10,8 +10,18 @@ struct WorkloadOptions {
     var sequences = 15, length = 20_000, splits = 1, epochs = 3, threads = Threads.available, window = 128
     /// The trainer's memory budget in bytes (`--memory`): below a chunk's cache, it recomputes segments.
     var memory = MemoryPlan.defaultBudget
+    /// The recurrent layers of the seed model: `lstm` (the article's) or `gru` (same widths).
+    var cell = Cell.lstm
 
     init(arguments: [String]) throws {
+        var arguments = arguments
+        if let i = arguments.firstIndex(of: "--cell") {
+            guard i + 1 < arguments.count, let cell = Cell(rawValue: arguments[i + 1]) else {
+                throw BenchError.usage("--cell takes lstm or gru")
+            }
+            self.cell = cell
+            arguments.removeSubrange(i...(i + 1))
+        }
         let flags = try integerFlags(arguments, allowed: ["sequences", "length", "splits", "epochs", "threads", "window",
                                                           "memory"])
         memory = flags["memory"] ?? memory
@@ -25,6 +35,19 @@ struct WorkloadOptions {
     }
 }
 
+/// The recurrent cell of the benchmark's model.
+enum Cell: String, CaseIterable {
+    case lstm, gru
+
+    /// The seed model with this cell in both recurrent places.
+    func seedModel(outputWidth: Int) -> ModelSpec {
+        var spec = ModelSpec.seed(outputWidth: outputWidth)
+        if self == .gru {
+            spec.layers = spec.layers.map { if case let .lstm(units) = $0 { .gru(units: units) } else { $0 } }
+        }
+        return spec
+    }
+}
 
 /// `--name N` pairs with positive integers, for the flags in `allowed`.
 func integerFlags(_ arguments: [String], allowed: Set<String>) throws -> [String: Int] {
@@ -66,7 +89,7 @@ func runWorkload(_ o: WorkloadOptions) throws {
     let (data, settings) = try articleData(sequences: o.sequences, length: o.length, window: o.window)
     let preparationPeak = peakResidentMegabytes()
     var initRng = Random(masterSeed: 0, purpose: .initialization)
-    let model = try Model(spec: .seed(outputWidth: 2), inputWidth: o.window, rng: &initRng)
+    let model = try Model(spec: o.cell.seedModel(outputWidth: 2), inputWidth: o.window, rng: &initRng)
     let state = try RunState(runName: "bench", masterSeed: 0, model: model, optimizer: OptimizerConfig(kind: .adam),
                              clip: .norm(1), splitSchedule: SplitSchedule(splits: [o.splits]), threads: o.threads,
                              dataSettings: settings)
@@ -88,7 +111,7 @@ func runWorkload(_ o: WorkloadOptions) throws {
     let weights = zip(model.parameterNames, model.parameters).filter { $0.0.contains("weight") }.reduce(0) { $0 + $1.1.count }
     let gflop = 6 * Double(weights) * Double(o.length * o.sequences) / 1e9
     print("{\"median_seconds\": \(median), \"peak_rss_mb\": \(peakResidentMegabytes()), \"threads\": \(o.threads), "
-          + "\"splits\": \(o.splits), \"segment_steps\": \(plan.segmentSteps ?? 0), "
+          + "\"splits\": \(o.splits), \"cell\": \"\(o.cell.rawValue)\", \"segment_steps\": \(plan.segmentSteps ?? 0), "
           + "\"estimated_mb\": \(Double(plan.totalBytes) / 1_048_576), \"gflop_per_epoch\": \(gflop), \"data_peak_rss_mb\": \(preparationPeak), \"blas_core\": \"\(Threads.blasCore)\"}")
 }
 

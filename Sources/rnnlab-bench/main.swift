@@ -1,11 +1,13 @@
 // rnnlab-bench: the side-by-side benchmark of SPEC's reference workload.
 //
-//   rnnlab-bench [--quick] [--splits 1,10,100] [--epochs N] [--sequences B] [--length L]
-//                [--threads N] [--peer PYTHON --peer-script PATH] [--peer-runs 2] [--runs N]
-//                [--recompute-memory BYTES]   (the K = 1 row again with this budget; 0: none)
+//   rnnlab-bench [--quick] [--splits 1,10,100] [--cells lstm,gru] [--epochs N] [--sequences B]
+//                [--length L] [--threads N] [--peer PYTHON --peer-script PATH] [--peer-runs 2] [--runs N]
+//                [--recompute-memory BYTES]   (the LSTM K = 1 row again with this budget; 0: none)
 //   rnnlab-bench scaling [--lengths 2000,20000,200000] [--sequence-counts 15,60,240] [--splits …] …
-//   rnnlab-bench --child --splits K [--memory BYTES] …   (one measurement in this process)
+//   rnnlab-bench --child --splits K [--cell lstm|gru] [--memory BYTES] …   (one measurement in this process)
 //   rnnlab-bench curves [--length 2000 --epochs 150 …]   (the article's comparisons as text)
+//   rnnlab-bench checkpoint [--length 2000 --epochs 5]   (the rolling checkpoint's cost per epoch)
+//   rnnlab-bench layers [--units 64 --batch 15 --steps 20000]   (one LSTM beside one GRU layer)
 //
 // Each measurement runs in its own process (so peak RSS is per K), rnnlab and the PyTorch
 // peer alternating; the peer runs `--peer-runs` times per K and its fastest median counts.
@@ -58,7 +60,7 @@ func median(_ runs: [Measurement]) -> Measurement {
 /// Options shared by the table and the scaling table.
 struct BenchOptions {
     var splits = [1, 10, 100], epochs = 3, sequences = 15, length = 20_000, threads = Threads.available
-    var peer: String?, peerScript: String?, peerRuns = 2, runs = 1
+    var peer: String?, peerScript: String?, peerRuns = 2, runs = 1, cells = Cell.allCases
     /// The budget of the recomputed K = 1 row (bytes); 0 leaves the row out.
     var recomputeMemory = 256 << 20
     var lengths = [2_000, 20_000, 200_000], sequenceCounts = [15, 60, 240]
@@ -85,6 +87,11 @@ struct BenchOptions {
             switch flag {
             case "--quick": length = 2_000; epochs = 3; lengths = [200, 2_000, 20_000]
             case "--splits": splits = try list()
+            case "--cells":
+                cells = try value().split(separator: ",").map {
+                    guard let cell = Cell(rawValue: String($0)) else { throw BenchError.usage("--cells takes a list of lstm, gru") }
+                    return cell
+                }
             case "--epochs": epochs = max(1, try integer())
             case "--sequences": sequences = max(1, try integer())
             case "--length": length = max(1, try integer())
@@ -106,22 +113,24 @@ struct BenchOptions {
     }
 
     /// rnnlab's median over `runs` processes, with an optional memory budget.
-    func ours(splits: Int, sequences: Int, length: Int, memory: Int? = nil) throws -> Measurement {
+    func ours(splits: Int, sequences: Int, length: Int, cell: Cell = .lstm, memory: Int? = nil) throws -> Measurement {
         let me = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
         let budget = memory.map { ["--memory", "\($0)"] } ?? []
         return median(try (0..<runs).map { _ in
-            try measure([me, "--child", "--splits", "\(splits)"] + shape(sequences: sequences, length: length) + budget)
+            try measure([me, "--child", "--splits", "\(splits)", "--cell", cell.rawValue]
+                        + shape(sequences: sequences, length: length) + budget)
         })
     }
 
     /// PyTorch's fastest of `peerRuns` processes, when a peer is set up and it fits.
-    func theirs(splits: Int, sequences: Int, length: Int) throws -> Measurement? {
+    func theirs(splits: Int, sequences: Int, length: Int, cell: Cell = .lstm) throws -> Measurement? {
         guard let peer, let peerScript else { return nil }
         let chunkRows = Double((length + splits - 1) / splits) * Double(sequences)
         guard chunkRows * 9.7e3 / 1e6 <= peerLimitMB else { return nil }
         var best: Measurement?
         for _ in 0..<peerRuns {
-            let run = try measure([peer, peerScript, "--splits", "\(splits)"] + shape(sequences: sequences, length: length))
+            let run = try measure([peer, peerScript, "--splits", "\(splits)", "--cell", cell.rawValue]
+                                  + shape(sequences: sequences, length: length))
             if best == nil || run.seconds < best!.seconds { best = run }
         }
         return best
@@ -135,25 +144,31 @@ struct BenchOptions {
 
 func orchestrate(_ arguments: [String]) throws {
     let o = try BenchOptions(arguments)
-    emit("workload: \(o.sequences) sequences × \(o.length) steps, model seed (128 features → 2 outputs), adam, "
-          + "clip norm 1.0; \(o.header)")
+    emit("workload: \(o.sequences) sequences × \(o.length) steps, model seed (128 features → 2 outputs; cell gru: both "
+          + "lstm 64 layers replaced by gru 64, nn.GRU in the peer), adam, clip norm 1.0; \(o.header)")
     emit("")
-    emit("| K | rnnlab s/epoch | PyTorch s/epoch (best of \(o.peerRuns)) | rnnlab / PyTorch | rnnlab GFLOP/s | rnnlab peak RSS | PyTorch peak RSS |")
-    emit("|---:|---:|---:|---:|---:|---:|---:|")
-    var rows: [(label: String, splits: Int, memory: Int?)] = o.splits.map { ("\($0)", $0, nil) }
-    if o.recomputeMemory > 0, o.splits.contains(1) {
-        rows.insert(("1, recomputed (budget \(o.recomputeMemory >> 20) MB)", 1, o.recomputeMemory),
-                    at: rows.firstIndex { $0.splits == 1 }! + 1)
-    }
-    var peers: [Int: Measurement] = [:]
-    for row in rows {
-        let ours = try o.ours(splits: row.splits, sequences: o.sequences, length: o.length, memory: row.memory)
-        if peers[row.splits] == nil { peers[row.splits] = try o.theirs(splits: row.splits, sequences: o.sequences, length: o.length) }
-        let theirs = peers[row.splits]
-        let gflops = ours.gflop.map { format($0 / ours.seconds, 0) } ?? "–"
-        emit("| \(row.label) | \(format(ours.seconds)) | \(theirs.map { format($0.seconds) } ?? "–") | "
-              + "\(theirs.map { format(ours.seconds / $0.seconds) } ?? "–") | \(gflops) | "
-              + "\(format(ours.peakMB, 0)) MB | \(theirs.map { format($0.peakMB, 0) + " MB" } ?? "–") |")
+    emit("| cell | K | rnnlab s/epoch | PyTorch s/epoch (best of \(o.peerRuns)) | rnnlab / PyTorch | rnnlab GFLOP/s | rnnlab peak RSS | PyTorch peak RSS |")
+    emit("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for cell in o.cells {
+        var rows: [(label: String, splits: Int, memory: Int?)] = o.splits.map { ("\($0)", $0, nil) }
+        // A GRU stack never recomputes (MemoryPlan), so the recomputed row is the LSTM's only.
+        if cell == .lstm, o.recomputeMemory > 0, o.splits.contains(1) {
+            rows.insert(("1, recomputed (budget \(o.recomputeMemory >> 20) MB)", 1, o.recomputeMemory),
+                        at: rows.firstIndex { $0.splits == 1 }! + 1)
+        }
+        var peers: [Int: Measurement] = [:]
+        for row in rows {
+            let ours = try o.ours(splits: row.splits, sequences: o.sequences, length: o.length, cell: cell,
+                                  memory: row.memory)
+            if peers[row.splits] == nil {
+                peers[row.splits] = try o.theirs(splits: row.splits, sequences: o.sequences, length: o.length, cell: cell)
+            }
+            let theirs = peers[row.splits]
+            let gflops = ours.gflop.map { format($0 / ours.seconds, 0) } ?? "–"
+            emit("| \(cell.rawValue) | \(row.label) | \(format(ours.seconds)) | \(theirs.map { format($0.seconds) } ?? "–") | "
+                  + "\(theirs.map { format(ours.seconds / $0.seconds) } ?? "–") | \(gflops) | "
+                  + "\(format(ours.peakMB, 0)) MB | \(theirs.map { format($0.peakMB, 0) + " MB" } ?? "–") |")
+        }
     }
 }
 
@@ -189,6 +204,12 @@ do {
     } else if arguments.first == "scaling" {
         arguments.removeFirst()
         try scaling(arguments)
+    } else if arguments.first == "checkpoint" {
+        arguments.removeFirst()
+        try runCheckpointCost(arguments)
+    } else if arguments.first == "layers" {
+        arguments.removeFirst()
+        try runLayers(arguments)
     } else if arguments.first == "curves" {
         arguments.removeFirst()
         try runCurves(arguments)

@@ -1,4 +1,5 @@
 import RNNScript
+import RNNSession
 
 /// Runs a script without a terminal conversation: a file (`rnnlab run`), `-c` text, or
 /// standard input. SPEC §5's exit statuses come from here.
@@ -35,6 +36,7 @@ struct BatchRunner {
             let outcome = interpreter.run(cell.source, file: cell.file, cells: .eachStatement, keepGoing: keepGoing,
                                           emit: console.emit, isCancelled: { Signals.isInterrupted })
             console.finish()
+            if let signal = Signals.termination { return 128 + signal }
             if outcome.status == .interrupted || Signals.isInterrupted { return ExitStatus.interrupted }
             if outcome.status == .error {
                 failed = true

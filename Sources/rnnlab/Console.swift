@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import RNNScript
+import RNNSession
 
 /// Writes the interpreter's output events to the standard streams as they happen: rendering
 /// by `EventRenderer`, unbuffered writes (each line is out before the next epoch starts), and

@@ -4,6 +4,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import RNNReport
 
 /// What the user gave at a prompt.
 enum LineInput: Equatable {

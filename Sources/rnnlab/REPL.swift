@@ -1,4 +1,6 @@
+import RNNReport
 import RNNScript
+import RNNSession
 
 /// The interactive loop: numbered prompts, cells that may span lines, Ctrl-C and Ctrl-D.
 ///
@@ -14,6 +16,11 @@ struct REPL {
     /// Cells of the store loaded into the line editor's history at start.
     static let historyLength = 1_000
 
+    /// One line before the first prompt: what this is, where it records, where help is.
+    static func banner(store: String?) -> String {
+        "rnnlab \(RNNLab.version) · store \(store.map(VisibleText.of) ?? "none") · 'help' lists the commands, Ctrl-D quits\n"
+    }
+
     /// Runs until the user quits; returns the exit status (0).
     func run() -> Int32 {
         let interpreter = interpreter
@@ -22,12 +29,15 @@ struct REPL {
         for source in (try? interpreter.log?.store.recentSources(limit: Self.historyLength)) ?? [] {
             editor.addHistory(source)
         }
+        console.write(Write(.output, Self.banner(store: interpreter.log?.store.path)))
         var pending: [String] = []
         while true {
             let number = interpreter.nextCellNumber
             let prompt = pending.isEmpty ? "[\(number)]> " : Self.continuationPrompt
             let cell: String
-            switch editor.readLine(prompt: prompt) {
+            let input = editor.readLine(prompt: prompt)
+            if let signal = Signals.termination { return 128 + signal }
+            switch input {
             case .interrupted:
                 pending.removeAll()
                 continue
@@ -49,6 +59,8 @@ struct REPL {
                                           isCancelled: { Signals.isInterrupted })
             console.finish()
             if outcome.quit { return 0 }
+            // SIGHUP (the terminal closed) or SIGTERM: the cell rolled back; the store closes.
+            if let signal = Signals.termination { return 128 + signal }
         }
     }
 }

@@ -10,6 +10,12 @@ import Synchronization
 /// touch: a lock is not async-signal-safe.
 let interruptRequested = Atomic<Bool>(false)
 
+/// The signal that asked the process to end (SIGTERM: a scheduler's preemption or `kill`;
+/// SIGHUP: the terminal closed), 0 while none did. It raises `interruptRequested` too, so
+/// training stops at the next chunk boundary as for Ctrl-C; then the front end closes the
+/// store and exits with 128 + the signal.
+let terminationSignal = Atomic<Int32>(0)
+
 /// Set by SIGCONT (`fg` after Ctrl-Z): the shell had the terminal meanwhile and reset the
 /// modes readline set, so a prompt that is still waiting must set them again.
 let continueRequested = Atomic<Bool>(false)
@@ -31,12 +37,31 @@ enum Signals {
         action.sa_flags = SA_RESTART
         sigaction(SIGINT, &action, nil)
 
+        var termination = sigaction()
+        #if canImport(Glibc)
+        termination.__sigaction_handler.sa_handler = { signal in
+            terminationSignal.store(signal, ordering: .relaxed)
+            interruptRequested.store(true, ordering: .relaxed)
+        }
+        #else
+        termination.__sigaction_u.__sa_handler = { signal in
+            terminationSignal.store(signal, ordering: .relaxed)
+            interruptRequested.store(true, ordering: .relaxed)
+        }
+        #endif
+        sigemptyset(&termination.sa_mask)
+        termination.sa_flags = SA_RESTART
+        sigaction(SIGTERM, &termination, nil)
+        sigaction(SIGHUP, &termination, nil)
+
         // A parent may start us with signals blocked (a dispatch worker thread blocks nearly
         // all, and a child inherits its mask): then Ctrl-C would never arrive, and readline
         // would miss window resizes. Unblock the two this program relies on.
         var signals = sigset_t()
         sigemptyset(&signals)
         sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        sigaddset(&signals, SIGHUP)
         sigaddset(&signals, SIGWINCH)
         pthread_sigmask(SIG_UNBLOCK, &signals, nil)
     }
@@ -61,6 +86,15 @@ enum Signals {
     /// Whether Ctrl-C was pressed since the flag was last cleared.
     static var isInterrupted: Bool { interruptRequested.load(ordering: .relaxed) }
 
-    /// Forgets an earlier Ctrl-C (before each prompt, and before a batch starts).
-    static func clearInterrupt() { interruptRequested.store(false, ordering: .relaxed) }
+    /// Forgets an earlier Ctrl-C (before each prompt, and before a batch starts); a request
+    /// to end the process is never forgotten.
+    static func clearInterrupt() {
+        if terminationSignal.load(ordering: .relaxed) == 0 { interruptRequested.store(false, ordering: .relaxed) }
+    }
+
+    /// SIGTERM or SIGHUP, once either arrived: the front end ends after the cell in progress.
+    static var termination: Int32? {
+        let signal = terminationSignal.load(ordering: .relaxed)
+        return signal == 0 ? nil : signal
+    }
 }

@@ -4,7 +4,9 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import RNNReport
 import RNNScript
+import RNNSession
 import RNNTraining
 
 /// What the standard streams are connected to, and so what may be drawn on them.
@@ -52,17 +54,7 @@ struct Terminal: Sendable, Equatable {
     }
 }
 
-/// ANSI escape sequences, all in one place.
-enum ANSI {
-    static let reset = "\u{1B}[0m"
-    static let bold = "\u{1B}[1m"
-    static let dim = "\u{1B}[2m"
-    static let red = "\u{1B}[31m"
-    static let green = "\u{1B}[32m"
-    static let yellow = "\u{1B}[33m"
-    /// Erases from the cursor to the end of the line.
-    static let clearToEndOfLine = "\u{1B}[K"
-
+extension ANSI {
     /// `text` in `style` when `enabled`, else `text` alone.
     static func styled(_ text: String, _ style: String, enabled: Bool) -> String {
         enabled ? style + text + reset : text
@@ -85,7 +77,8 @@ struct Write: Sendable, Equatable {
     }
 }
 
-/// Turns the interpreter's output events into text for the standard streams. Pure: the only
+/// Turns the interpreter's output events into text for the standard streams; text that came
+/// from outside (names, sources, paths) is made visible (`VisibleText`). Pure: the only
 /// state is whether a live progress line is on screen (it must be erased before anything
 /// else is written, and is replaced by the epoch's summary line).
 struct EventRenderer: Sendable {
@@ -109,18 +102,20 @@ struct EventRenderer: Sendable {
         case let .epoch(line):
             return erasingProgress() + [Write(.output, line.plainText + "\n")]
         case let .text(text):
-            return erasingProgress() + [Write(.output, Self.terminated(text))]
+            return erasingProgress() + [Write(.output, Self.terminated(VisibleText.of(text)))]
         case let .table(table):
-            return erasingProgress() + [Write(.output, Self.terminated(table.render()))]
+            return erasingProgress() + [Write(.output, Self.terminated(VisibleText.of(table.render())))]
         case let .diagnostic(diagnostic, source):
             let text = diagnostic.render(source: source, color: terminal.colorErrors)
             return erasingProgress() + [Write(.error, Self.terminated(text))]
         case let .runEnded(summary):
+            var summary = summary
+            summary.message = VisibleText.of(summary.message)
             let text = Self.runEnded(summary, color: terminal.colorOutput)
             return erasingProgress() + [Write(.output, Self.terminated(text))]
         case let .figure(figure):
             guard figure.inTerminal else { return [] }
-            let text = figure.terminalText(width: width, color: terminal.colorOutput)
+            let text = figure.visible().terminalText(width: width, color: terminal.colorOutput)
             return erasingProgress() + [Write(.output, Self.terminated(text))]
         }
     }
@@ -142,7 +137,7 @@ struct EventRenderer: Sendable {
     /// summary line it is replaced by, plus the chunk and the time left for this `train`.
     static func progressText(_ p: TrainingProgress) -> String {
         var parts = ["epoch \(p.epoch)/\(p.lastEpoch)", "chunk \(p.chunk)/\(p.chunks)"]
-        if let loss = p.runningLoss { parts.append("loss \(fixed(loss, digits: 6))") }
+        if let loss = p.runningLoss { parts.append("loss \(NumberText.fixed(loss, 6))") }
         parts.append("splits \(p.splits)")
         if let remaining = p.remaining, let eta = duration(remaining) { parts.append("ETA \(eta)") }
         return parts.joined(separator: "  ")
@@ -173,11 +168,6 @@ struct EventRenderer: Sendable {
         if h > 0 { return "\(h)h" + String(format: "%02dm", m) }
         if m > 0 { return "\(m)m" + String(format: "%02ds", s) }
         return "\(s)s"
-    }
-
-    /// `value` with `digits` decimals (`nan`, `inf` as Swift prints them).
-    static func fixed(_ value: Double, digits: Int) -> String {
-        value.isFinite ? String(format: "%.\(digits)f", value) : "\(value)"
     }
 
     /// `text` ending in exactly the newline it had, or one added.

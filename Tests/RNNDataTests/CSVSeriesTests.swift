@@ -102,14 +102,14 @@ struct CSVSeriesTests {
 
     @Test func lineEndsBlankLinesAndByteOrderMark() throws {
         let lf = "date,close\n1,10.5\n2,11\n3,9.25\n"
-        let expected = Series(sequences: [[10.5, 11, 9.25]])
-        #expect(try Self.parse(lf) == expected)
-        #expect(try Self.parse(lf.replacingOccurrences(of: "\n", with: "\r\n")) == expected)
-        #expect(try Self.parse(lf.replacingOccurrences(of: "\n", with: "\r")) == expected)
-        #expect(try Self.parse(String(lf.dropLast())) == expected)                  // no trailing newline
-        #expect(try Self.parse(lf + "\n\r\n\n") == expected)                         // blank trailing lines
-        #expect(try Self.parse("\u{FEFF}" + lf) == expected)                         // UTF-8 byte order mark
-        #expect(try Self.parse("date, close \n1, 10.5\n2,11 \n3,\t9.25\n", column: .name("close")) == expected)
+        let expected: [[Double]] = [[10.5, 11, 9.25]]
+        #expect(try Self.parse(lf).sequences == expected)
+        #expect(try Self.parse(lf.replacingOccurrences(of: "\n", with: "\r\n")).sequences == expected)
+        #expect(try Self.parse(lf.replacingOccurrences(of: "\n", with: "\r")).sequences == expected)
+        #expect(try Self.parse(String(lf.dropLast())).sequences == expected)                  // no trailing newline
+        #expect(try Self.parse(lf + "\n\r\n\n").sequences == expected)                         // blank trailing lines
+        #expect(try Self.parse("\u{FEFF}" + lf).sequences == expected)                         // UTF-8 byte order mark
+        #expect(try Self.parse("date, close \n1, 10.5\n2,11 \n3,\t9.25\n", column: .name("close")).sequences == expected)
     }
 
     @Test func columnByIndexAndName() throws {

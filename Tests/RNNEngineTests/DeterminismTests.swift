@@ -13,7 +13,7 @@ import Testing
         var initRng = Random(masterSeed: 3, purpose: .initialization)
         var noise = Random(masterSeed: 3, purpose: .noise)
         var model = try Model(spec: ModelSpec(layers: [.dense(units: 32, activation: .relu), .noise(std: 0.1),
-                                                       .lstm(units: 64), .dropout(rate: 0.1), .lstm(units: 32),
+                                                       .lstm(units: 64), .dropout(rate: 0.1), .lstm(units: 32), .gru(units: 32),
                                                        .dense(units: 2, activation: .linear)]),
                               inputWidth: 16, rng: &initRng)
         var optimizer = try Optimizer(config: OptimizerConfig(kind: .adam), parameters: model.parameters)

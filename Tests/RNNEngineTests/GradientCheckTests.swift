@@ -22,6 +22,14 @@ import Testing
         Case(name: "lstm wider than 8 lanes", layers: [.lstm(units: 11)], withState: true, steps: 3, batch: 2),
         // H = 32: the per-step products go through RecurrentKernels instead of OpenBLAS.
         Case(name: "lstm 32 (per-step kernel)", layers: [.lstm(units: 32)], withState: true, steps: 3, batch: 4),
+        Case(name: "gru, zero state", layers: [.gru(units: 5)], withState: false),
+        Case(name: "gru, given state", layers: [.gru(units: 3)], withState: true),
+        Case(name: "gru, T = 1, B = 1", layers: [.gru(units: 3)], withState: true, steps: 1, batch: 1),
+        Case(name: "gru wider than 8 lanes", layers: [.gru(units: 11)], withState: true, steps: 3, batch: 2),
+        // H = 32: both per-step products (3H and H columns) go through RecurrentKernels.
+        Case(name: "gru 32 (per-step kernel)", layers: [.gru(units: 32)], withState: true, steps: 3, batch: 4),
+        Case(name: "lstm -> gru", layers: [.lstm(units: 4), .gru(units: 3), .dense(units: 2, activation: .linear)],
+             withState: true),
         Case(name: "noise", layers: [.dense(units: 4, activation: .tanh), .noise(std: 0.5),
                                      .dense(units: 2, activation: .linear)], withState: false),
         Case(name: "dropout", layers: [.dense(units: 6, activation: .tanh), .dropout(rate: 0.4),
@@ -47,8 +55,11 @@ import Testing
         if c.withState {
             for (i, layer) in c.layers.enumerated() {
                 if case let .lstm(units) = layer {
-                    state.layers[i] = LSTMState(h: randomTensor([batch, units], seed: 30 + UInt64(i), scale: 0.5),
-                                                c: randomTensor([batch, units], seed: 40 + UInt64(i)))
+                    state.layers[i] = .lstm(LSTMState(h: randomTensor([batch, units], seed: 30 + UInt64(i), scale: 0.5),
+                                                c: randomTensor([batch, units], seed: 40 + UInt64(i))))
+                }
+                if case let .gru(units) = layer {
+                    state.layers[i] = .gru(GRUState(h: randomTensor([batch, units], seed: 30 + UInt64(i), scale: 0.5)))
                 }
             }
         }

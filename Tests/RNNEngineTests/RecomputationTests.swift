@@ -24,7 +24,7 @@ import Testing
             var pass = try model.forward(x, state: warm.state, mode: .training, rng: &rng, segmentSteps: segmentSteps)
             var grads = model.zeroGradients()
             let dX = try #require(try model.backward(dOut, cache: &pass.cache, gradients: &grads))
-            return Pass(output: bits(pass.output), state: pass.state.layers.map { $0.map { bits($0.h) + bits($0.c) } ?? [] },
+            return Pass(output: bits(pass.output), state: pass.state.layers.map { $0.map { bits($0.h) + ($0.c.map(bits) ?? []) } ?? [] },
                         rng: rng, gradients: grads.map(bits), dX: bits(dX))
         }
     }
@@ -76,6 +76,23 @@ import Testing
                                   rng: &rng, segmentSteps: bad)
             }
         }
+    }
+
+    /// GRU backward carries no state gradient across a segment boundary, so recomputing a stack
+    /// with a GRU layer would truncate its gradients: the engine refuses it, and a segment as
+    /// long as the chunk (plain backprop) still runs.
+    @Test func aGRUStackIsNotRecomputed() throws {
+        var initRng = Random(seed: 1)
+        let spec = ModelSpec(layers: [.gru(units: 6), .dense(units: 2, activation: .linear)])
+        #expect(!spec.supportsRecomputation && Self.noiseStack.supportsRecomputation)
+        let model = try Model(spec: spec, inputWidth: 5, rng: &initRng)
+        var rng = Random(seed: 2)
+        let x = randomTensor([600, 3, 5], seed: 1)
+        #expect(throws: EngineError.self) {
+            try model.forward(x, state: model.zeroState, mode: .training, rng: &rng, segmentSteps: 256)
+        }
+        let whole = try model.forward(x, state: model.zeroState, mode: .training, rng: &rng, segmentSteps: 768)
+        #expect(whole.cache.checkpoints == nil)
     }
 
     /// Noise drawn in pieces of any size equals noise drawn in one call.

@@ -125,12 +125,12 @@ import GRDB
         let cell = try store.openCell(sessionID: session, number: 1, source: "train epochs=2")
         #expect(try store.cells(sessionID: session).map(\.status) == [.interrupted])
         try store.finishCell(id: try #require(cell.id), output: "epoch 1/2", status: .ok, duration: 1.5,
-                             attachments: [("table", Data("{}".utf8)), ("run", Data("[]".utf8))])
+                             attachments: [(.table, Data("{}".utf8)), (.run, Data("[]".utf8))])
         let finished = try #require(try store.cells(sessionID: session).first)
         #expect(finished.status == .ok)
         #expect(finished.output == "epoch 1/2")
         #expect(finished.duration == 1.5)
-        #expect(try store.attachments(cellID: try #require(cell.id)).map(\.kind) == ["table", "run"])
+        #expect(try store.attachments(cellID: try #require(cell.id)).map(\.kind) == [.table, .run])
     }
 
     @Test func recentSourcesSpanSessionsOldestFirst() throws {
@@ -197,7 +197,8 @@ import GRDB
             try queue.close()
         }
         let store = try Store.open(path: path)
-        #expect(try store.appliedMigrations() == ["v1-sessions-cells-runs", "v2-run-names-per-session"])
+        #expect(try store.appliedMigrations() == ["v1-sessions-cells-runs", "v2-run-names-per-session",
+                                                 "v3-checkpoints-per-run-session-uuid", "v4-run-events-lineage"])
         let run = try #require(try store.run(named: "a"))
         #expect(try store.metrics(runID: try #require(run.id)).count == 1)
         #expect(try store.checkpoints().map(\.runName) == ["a"])

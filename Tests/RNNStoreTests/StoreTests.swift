@@ -64,7 +64,8 @@ func metric(_ runID: Int64, _ epoch: Int, loss: Double = 0.5) -> MetricRecord {
         #expect(runs.first?.status == .interrupted)
         #expect(try reopened.metrics(runID: try #require(runs.first?.id)).count == 1)
         #expect(try reopened.cells(sessionID: try #require(sessions.first?.id)).map(\.output) == ["ok\n"])
-        #expect(try reopened.appliedMigrations() == ["v1-sessions-cells-runs", "v2-run-names-per-session"])
+        #expect(try reopened.appliedMigrations() == ["v1-sessions-cells-runs", "v2-run-names-per-session",
+                                                 "v3-checkpoints-per-run-session-uuid", "v4-run-events-lineage"])
     }
 
     @Test func walForeignKeysAndApplicationID() throws {

@@ -27,6 +27,21 @@ import Testing
         #expect(segment > TimeBlocks.steps)      // the small model's segment cache allows several blocks
     }
 
+    /// A stack with a GRU layer keeps the whole-chunk cache past the budget (recomputation would
+    /// truncate its gradients), so the plan says it does not fit rather than recompute.
+    @Test func aGRUStackNeverRecomputes() {
+        let spec = ModelSpec(layers: [.gru(units: 16), .dense(units: 2, activation: .linear)])
+        func plan(_ budget: Int) -> MemoryPlan {
+            MemoryPlan.make(spec: spec, inputWidth: 4, targetWidth: 2, sequences: 15, length: 20_000, splits: 1,
+                            parameterCount: 1_000, budget: budget)
+        }
+        let whole = plan(1 << 40)
+        #expect(whole.cacheBytes == 20_000 * 15 * spec.trainingBytesPerRow(inputWidth: 4) && whole.fits)
+        let tight = plan(whole.cacheBytes / 10)
+        #expect(!tight.recomputes && !tight.fits)
+        #expect(tight.chunkBytes == whole.cacheBytes)
+    }
+
     @Test func longerChunksNeedMoreAndMoreSplitsLess() {
         let budget = 1 << 40
         #expect(Self.plan(length: 200_000, budget: budget).cacheBytes == 10 * Self.plan(budget: budget).cacheBytes)

@@ -231,3 +231,55 @@ func trainingError(_ trainer: inout Trainer, epochs: Int) -> TrainingError? {
         #expect(same)
     }
 }
+
+@Suite struct LossKindTrainingTests {
+    /// One epoch with MAE or Huber equals one whole-sequence step done by hand with that loss;
+    /// the validation loss is in the same loss.
+    @Test(arguments: [LossKind.mae, .huber(delta: 0.3)])
+    func anEpochTrainsOnTheChosenLoss(kind: LossKind) throws {
+        let data = try sampleData(length: 20, validationTail: 5)
+        var start = try newRun()
+        start.lossKind = kind
+        var trainer = try Trainer(state: start, data: data)
+        let result = try trainer.train(epochs: 1)
+        // By hand, at the run's thread count (the products' rounding depends on it).
+        try Threads.withCount(1) {
+            var model = try start.model()
+            var optimizer = start.optimizer
+            var rng = start.noiseRandom
+            var pass = try model.forward(data.inputs, state: model.zeroState, mode: .training, rng: &rng)
+            let loss = try #require(try Loss.evaluate(kind, prediction: pass.output, target: data.targets, mask: data.trainMask))
+            var grads = model.zeroGradients()
+            _ = try model.backward(loss.gradient, cache: &pass.cache, gradients: &grads)
+            Clipping.apply(.norm(1), to: &grads)
+            optimizer.apply(grads, to: &model.parameters)
+            #expect(result.epochs[0].loss == loss.loss)
+            #expect(trainer.currentModel.parameters == model.parameters)
+            let mseLoss = try #require(try Loss.evaluate(.mse, prediction: pass.output, target: data.targets, mask: data.trainMask))
+            #expect(loss.loss != mseLoss.loss)
+            var inference = Random(seed: 0)
+            let after = try model.forward(data.inputs, state: model.zeroState, mode: .inference, rng: &inference)
+            let validation = try #require(try Loss.evaluate(kind, prediction: after.output, target: data.targets,
+                                                            mask: data.validationMask))
+            #expect(abs(try #require(result.epochs[0].validationLoss) - validation.loss) < 1e-12)
+        }
+    }
+
+    /// The loss kind travels with the state; a state without one (written before) reads as mse.
+    @Test func lossKindSurvivesSerialisationAndOldStatesReadAsMSE() throws {
+        var trainer = try Trainer(state: try newRun(), data: try sampleData(length: 12))
+        _ = try trainer.train(epochs: 1)
+        var state = trainer.state
+        let mseBytes = try state.serialized()
+        #expect(!String(decoding: mseBytes, as: UTF8.self).contains("lossFunction"))
+        #expect(try RunState.deserialized(mseBytes).lossKind == .mse)
+        state.lossKind = .huber(delta: 2)
+        #expect(try RunState.deserialized(try state.serialized()).lossKind == .huber(delta: 2))
+        #expect(throws: EngineError.invalidHyperparameter(name: "delta", value: -1, expected: "a finite number > 0")) {
+            var rng = Random(seed: 0)
+            _ = try RunState(runName: "x", masterSeed: 0, model: try Model(spec: smallSpec, inputWidth: 4, rng: &rng),
+                             optimizer: OptimizerConfig(kind: .adam), splitSchedule: try SplitSchedule(splits: [1]),
+                             loss: .huber(delta: -1))
+        }
+    }
+}

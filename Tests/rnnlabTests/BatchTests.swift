@@ -48,6 +48,23 @@ import Testing
         #expect(goingOn.stdout.contains("optimizer sgd lr=0.01"))
     }
 
+    /// A `--set` no `let` reads is refused before anything runs or is recorded, with the
+    /// closest name the script does bind (in an included script too).
+    @Test func anUnknownSetExitsTwoWithASuggestion() throws {
+        let scratch = try Scratch()
+        try scratch.write("inner.rnn", "let window = 4\n")
+        try scratch.write("outer.rnn", "let epochs = 3\nrun \"inner.rnn\"\nrepeat 1 { let length = 30 }\nprint $epochs $window\n")
+        let typo = try Binary.run(["run", "outer.rnn", "--set", "epoch=2", "--store", "s.sqlite"], in: scratch.url)
+        #expect(typo.status == 2)
+        #expect(typo.stderr.contains("--set epoch: outer.rnn has no 'let epoch = …' (did you mean 'epochs'?)"), "\(typo.stderr)")
+        #expect(typo.stdout == "")
+        #expect(!FileManager.default.fileExists(atPath: scratch.file("s.sqlite").path), "nothing ran, nothing was recorded")
+        let fine = try Binary.run(["run", "outer.rnn", "--set", "epochs=2", "--set", "window=8", "--set", "length=9",
+                                   "--store", "s.sqlite"], in: scratch.url)
+        #expect(fine.status == 0, "\(fine.stderr)")
+        #expect(fine.stdout.contains("2 8"))
+    }
+
     struct UsageCase: CustomTestStringConvertible, Sendable {
         var arguments: [String]
         var message: String
@@ -68,6 +85,8 @@ import Testing
         UsageCase(arguments: ["--set", "x=(", "-c", "seed 1"], message: "--set"),
         UsageCase(arguments: ["-c", "seed 1", "run", "ok.rnn"], message: "-c cannot be combined"),
         UsageCase(arguments: ["run", "ok.rnn", "extra.rnn"], message: "Unexpected argument"),
+        UsageCase(arguments: ["run", "ok.rnn", "--set", "epochs=2"], message: "--set epochs: ok.rnn has no 'let epochs = …'"),
+        UsageCase(arguments: ["--set", "x=1", "-c", "seed 1"], message: "--set x: <command line> has no 'let x = …'"),
     ])
     func usageErrorsExitTwo(_ usage: UsageCase) throws {
         let scratch = try Scratch()
@@ -80,9 +99,9 @@ import Testing
 
     @Test func wellFormedOverridesAreAccepted() throws {
         let scratch = try Scratch()
-        try scratch.write("ok.rnn", Self.valid)
+        try scratch.write("ok.rnn", "let length = 20\nlet epochs = 1\nlet name = \"a\"\nlet ks = 1\n" + Self.valid)
         let result = try Binary.run(["--set", "length=300", "run", "ok.rnn", "--set", "epochs=2",
-                                     "--set", "name=\"opt-$x\"", "--set", "ks=100,10,1", "--store", "s.sqlite"],
+                                     "--set", "name=\"opt-1\"", "--set", "ks=100,10,1", "--store", "s.sqlite"],
                                     in: scratch.url)
         #expect(result.status == 0, "\(result.stderr)")
     }

@@ -1,4 +1,5 @@
 import RNNScript
+import RNNSession
 import Testing
 @testable import rnnlab
 

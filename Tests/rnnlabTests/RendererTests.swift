@@ -1,6 +1,7 @@
 import Foundation
 import RNNReport
 import RNNScript
+import RNNSession
 import RNNTraining
 import Testing
 @testable import rnnlab
@@ -123,7 +124,7 @@ import Testing
     }
 
     @Test func runEndingsAreTintedByStatus() {
-        func summary(_ status: RunStatus) -> RunSummary {
+        func summary(_ status: TrainingOutcome) -> RunSummary {
             RunSummary(name: "a", status: status, epochs: 1, finalLoss: nil, bestLoss: nil, message: "m")
         }
         #expect(EventRenderer.runEnded(summary(.finished), color: true) == "m")

@@ -117,7 +117,7 @@ import Testing
             #expect(run.status == .finished)
             #expect(try store.metrics(runID: try #require(run.id)).count == 40)
         }
-        #expect(Set(try store.checkpointNames()) == ["pa@40", "pa@best", "pb@40", "pb@best"])
+        #expect(Set(try store.checkpointNames()) == ["pa@40", "pa@best", "pa@latest", "pb@40", "pb@best", "pb@latest"])
         let sessions = try store.sessionSummaries()
         #expect(sessions.count == 3)
         #expect(sessions.allSatisfy { $0.session.endedAt != nil && $0.cells == ($0.runs == 1 ? 4 : 1) })
@@ -218,7 +218,7 @@ final class BackgroundRun {
     private let process = Process()
     private let scratch: Scratch
 
-    init(_ arguments: [String], in directory: URL) throws {
+    init(_ arguments: [String], in directory: URL, environment extra: [String: String] = [:]) throws {
         let binary = try #require(Binary.url, "rnnlab is not built")
         scratch = try Scratch()
         try Data().write(to: scratch.file("stdout"))
@@ -228,6 +228,7 @@ final class BackgroundRun {
         process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
         environment["RNNLAB_STORE"] = nil
+        for (key, value) in extra { environment[key] = value }
         process.environment = environment
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: scratch.file("stdout"))
@@ -256,6 +257,11 @@ final class BackgroundRun {
     func kill() {
         Glibc.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
+    }
+
+    /// Sends `signal` (SIGINT, SIGTERM, SIGHUP: the process's handlers run).
+    func send(_ signal: Int32) {
+        Glibc.kill(process.processIdentifier, signal)
     }
 
     func wait(timeout: Duration = .seconds(300)) throws -> Int32 {

@@ -5,6 +5,7 @@ Model (sequence-major (T, B, D), D = window):
   Linear(window,64)+ReLU -> GaussianNoise(0.1) -> Linear(64,64)+ReLU
   -> GaussianNoise(0.1) -> LSTM(64,64) -> GaussianNoise(0.1) -> LSTM(64,64)
   -> Linear(64,2)
+With --cell gru both LSTM(64,64) are GRU(64,64) (torch.nn.GRU).
 Adam(lr=1e-3, eps=1e-7), per-tensor gradient clipping to norm 1.0 (Keras
 clipnorm). Each epoch: LSTM states zeroed, the sequence split into K chunks
 with boundaries floor(i*L/K); per chunk forward with the carried (detached)
@@ -43,15 +44,16 @@ class GaussianNoise(torch.nn.Module):
 
 
 class Seed(torch.nn.Module):
-    def __init__(self, window, hidden=64, outputs=2, noise=0.1):
+    def __init__(self, window, hidden=64, outputs=2, noise=0.1, cell="lstm"):
         super().__init__()
+        rnn = torch.nn.GRU if cell == "gru" else torch.nn.LSTM
         self.dense1 = torch.nn.Linear(window, hidden)
         self.noise1 = GaussianNoise(noise)
         self.dense2 = torch.nn.Linear(hidden, hidden)
         self.noise2 = GaussianNoise(noise)
-        self.lstm1 = torch.nn.LSTM(hidden, hidden)  # batch_first=False
+        self.lstm1 = rnn(hidden, hidden)  # batch_first=False
         self.noise3 = GaussianNoise(noise)
-        self.lstm2 = torch.nn.LSTM(hidden, hidden)
+        self.lstm2 = rnn(hidden, hidden)
         self.head = torch.nn.Linear(hidden, outputs)
 
     def forward(self, x, s1=None, s2=None):
@@ -64,6 +66,8 @@ class Seed(torch.nn.Module):
 
 
 def detach(state):
+    if isinstance(state, torch.Tensor):  # a GRU's h
+        return state.detach()
     return tuple(t.detach() for t in state)
 
 
@@ -93,6 +97,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--window", type=int, default=128)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--cell", choices=["lstm", "gru"], default="lstm")
     args = ap.parse_args()
     if args.splits < 1 or args.splits > args.length:
         ap.error("--splits must be in 1...length")
@@ -105,7 +110,7 @@ def main():
 
     x = torch.randn(args.length, args.sequences, args.window) * 0.015
     y = torch.randn(args.length, args.sequences, 2) * 0.02
-    model = Seed(args.window)
+    model = Seed(args.window, cell=args.cell)
     model.train()
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.Adam(params, lr=0.001, eps=1e-7)
@@ -128,6 +133,7 @@ def main():
                 "torch": torch.__version__,
                 "threads": args.threads,
                 "splits": args.splits,
+                "cell": args.cell,
                 "import_rss_mb": round(import_rss, 1),
             }
         ),

@@ -21,6 +21,9 @@ extension ModelSpec {
             case let .lstm(units):
                 bytes += 4 * (4 * units + units + units)                 // gates, cells, hidden
                 shared = true                                            // the cache keeps the output
+            case let .gru(units):
+                bytes += 4 * (3 * units + units + units)                 // gates, candidates, hidden
+                shared = true                                            // the cache keeps the output
             case .noise:
                 if shared { bytes += 4 * width }                         // noised in place, or copied
                 shared = false
@@ -36,13 +39,22 @@ extension ModelSpec {
     }
 
     /// Bytes of the recurrent state of the whole stack for `batch` sequences (`h` and `c` per
-    /// LSTM); `Int.max` when that overflows.
+    /// LSTM, `h` per GRU); `Int.max` when that overflows.
     public func stateBytes(batch: Int) -> Int {
         let perSequence = layers.reduce(0) { sum, layer in
-            if case let .lstm(units) = layer { return sum + 2 * 4 * units }
-            return sum
+            switch layer {
+            case let .lstm(units): return sum + 2 * 4 * units
+            case let .gru(units): return sum + 4 * units
+            default: return sum
+            }
         }
         let (bytes, overflow) = perSequence.multipliedReportingOverflow(by: batch)
         return overflow ? Int.max : bytes
+    }
+
+    /// Whether segment recomputation can train this stack with exact gradients: only LSTM
+    /// backward carries the state gradient across a segment boundary, so a GRU layer rules it out.
+    public var supportsRecomputation: Bool {
+        !layers.contains { if case .gru = $0 { return true } else { return false } }
     }
 }

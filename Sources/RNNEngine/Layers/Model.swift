@@ -3,12 +3,32 @@ public enum Mode: Sendable {
     case training, inference
 }
 
+/// The carried state of one recurrent layer.
+public enum LayerState: Sendable, Equatable, Codable {
+    case lstm(LSTMState)
+    case gru(GRUState)
+
+    /// The hidden state `h`, `(B, H)`, whatever the kind.
+    public var h: Tensor {
+        switch self {
+        case let .lstm(s): s.h
+        case let .gru(s): s.h
+        }
+    }
+
+    /// An LSTM's cell state `c`, `(B, H)`; a GRU has none.
+    public var c: Tensor? {
+        if case let .lstm(s) = self { return s.c }
+        return nil
+    }
+}
+
 /// The recurrent state of a whole stack: one entry per layer, `nil` for a layer without
 /// state or a zero state (the start of an epoch).
 public struct StackState: Sendable, Equatable, Codable {
-    public var layers: [LSTMState?]
+    public var layers: [LayerState?]
 
-    public init(layers: [LSTMState?]) {
+    public init(layers: [LayerState?]) {
         self.layers = layers
     }
 
@@ -26,6 +46,7 @@ public struct StackCache: Sendable {
     enum Layer: Sendable {
         case dense(Dense.Cache)
         case lstm(LSTM.Cache)
+        case gru(GRU.Cache)
         case dropout(mask: [Float]?)
         case passthrough
     }
@@ -63,7 +84,7 @@ public struct Model: Sendable, Equatable {
     }
 
     /// A model with freshly initialised weights (SPEC §3): Glorot-uniform kernels, orthogonal
-    /// recurrent kernels, zero biases except the forget-gate slice of `bias_ih`, set to 1.
+    /// recurrent kernels, zero biases except the forget-gate slice of an LSTM's `bias_ih`, set to 1.
     /// The same seed state and spec give the same weights.
     public init(spec: ModelSpec, inputWidth: Int, rng: inout Random) throws {
         try spec.validate(inputWidth: inputWidth)
@@ -76,7 +97,7 @@ public struct Model: Sendable, Equatable {
             let shapes = ParameterLayout.shapes(of: layer, inputWidth: width)
             for (suffix, shape) in zip(ParameterLayout.suffixes(of: layer), shapes) {
                 names.append("layers.\(index).\(suffix)")
-                tensors.append(Initializers.initialTensor(suffix: suffix, shape: shape, rng: &rng))
+                tensors.append(Initializers.initialTensor(layer: layer, suffix: suffix, shape: shape, rng: &rng))
             }
             width = layer.outputWidth(inputWidth: width)
         }
@@ -102,7 +123,8 @@ public struct Model: Sendable, Equatable {
     ///   - segmentSteps: recompute in segments of this many steps (a positive multiple of
     ///     `TimeBlocks.steps`): the cache keeps only each segment's starting state and random
     ///     streams, and backward runs each segment forward again. Gradients are bit-identical to
-    ///     a whole-chunk cache (nil, or a segment at least as long as the chunk).
+    ///     a whole-chunk cache (nil, or a segment at least as long as the chunk). Refused for a
+    ///     stack with a GRU layer (`ModelSpec.supportsRecomputation`).
     ///   - isCancelled: polled every few hundred steps inside recurrent layers.
     /// - Returns: the output `(T, B, outputWidth)`, the state after the last step, and the cache for `backward`.
     public func forward(_ x: Tensor, state: StackState, mode: Mode, rng: inout Random, segmentSteps: Int? = nil,
@@ -120,6 +142,12 @@ public struct Model: Sendable, Equatable {
         }
         var streams = layerStreams(steps: x.shape[0], batch: x.shape[1], mode: mode, rng: &rng)
         if let segmentSteps, segmentSteps < x.shape[0] {
+            guard spec.supportsRecomputation else {
+                throw EngineError.invalidHyperparameter(
+                    name: "segment steps", value: Double(segmentSteps),
+                    expected: "none for a stack with a GRU layer (recomputation carries only LSTM state gradients "
+                        + "across segments; train it with a whole-chunk cache or more chunks K)")
+            }
             return try checkpointedForward(x, state: state, streams: streams, segmentSteps: segmentSteps,
                                            isCancelled: isCancelled)
         }
@@ -176,12 +204,20 @@ public struct Model: Sendable, Equatable {
             case (.noise, .gaussian) where index == fused:
                 caches.append(.passthrough)
             case let (.lstm(units), _):
-                let initial = try checkedState(state.layers[index], layer: index, batch: batch, units: units)
+                let initial = try checkedLSTMState(state.layers[index], layer: index, batch: batch, units: units)
                 let lstm = LSTM(inputWidth: width, units: units)
                 let (y, final, cache) = try lstm.forward(current, weights: lstmWeights(at: p), state: initial,
                                                          isCancelled: isCancelled)
-                newState.layers[index] = final
+                newState.layers[index] = .lstm(final)
                 caches.append(.lstm(cache))
+                current = y
+            case let (.gru(units), _):
+                let initial = try checkedGRUState(state.layers[index], layer: index, batch: batch, units: units)
+                let gru = GRU(inputWidth: width, units: units)
+                let (y, final, cache) = try gru.forward(current, weights: gruWeights(at: p), state: initial,
+                                                        isCancelled: isCancelled)
+                newState.layers[index] = .gru(final)
+                caches.append(.gru(cache))
                 current = y
             case (.noise(let std), .gaussian(var stream)):
                 GaussianNoise(std: Float(std)).apply(to: &current, stream: &stream)
@@ -253,6 +289,13 @@ public struct Model: Sendable, Equatable {
                               isCancelled: isCancelled)
                 else { return nil }
                 grad = dX
+            case let (.gru(units), .gru(gruCache)):
+                layers[index] = .passthrough      // release the buffers once used
+                guard let dX = try GRU(inputWidth: widths[index], units: units)
+                    .backward(grad, cache: gruCache, weights: gruWeights(at: p), grads: &gradients, at: p,
+                              inputGradient: inputGradient || index > firstTrained, isCancelled: isCancelled)
+                else { return nil }
+                grad = dX
             case let (.dropout, .dropout(mask)):
                 grad = Dropout(rate: 0).backward(grad, mask: mask)
             default:
@@ -267,11 +310,30 @@ public struct Model: Sendable, Equatable {
                      biasIH: parameters[p + 2], biasHH: parameters[p + 3])
     }
 
-    private func checkedState(_ state: LSTMState?, layer: Int, batch: Int, units: Int) throws -> LSTMState {
+    private func gruWeights(at p: Int) -> GRU.Weights {
+        GRU.Weights(weightIH: parameters[p], weightHH: parameters[p + 1],
+                    biasIH: parameters[p + 2], biasHH: parameters[p + 3])
+    }
+
+    private func checkedLSTMState(_ state: LayerState?, layer: Int, batch: Int, units: Int) throws -> LSTMState {
         guard let state else { return .zeros(batch: batch, hidden: units) }
-        for (name, tensor) in [("h", state.h), ("c", state.c)] where tensor.shape != [batch, units] {
+        guard case let .lstm(s) = state else {
+            throw EngineError.stateMismatch(layer: layer, expected: "lstm", found: "gru")
+        }
+        for (name, tensor) in [("h", s.h), ("c", s.c)] where tensor.shape != [batch, units] {
             throw EngineError.shapeMismatch(tensor: "layers.\(layer).\(name)", expected: [batch, units], found: tensor.shape)
         }
-        return state
+        return s
+    }
+
+    private func checkedGRUState(_ state: LayerState?, layer: Int, batch: Int, units: Int) throws -> GRUState {
+        guard let state else { return .zeros(batch: batch, hidden: units) }
+        guard case let .gru(s) = state else {
+            throw EngineError.stateMismatch(layer: layer, expected: "gru", found: "lstm")
+        }
+        guard s.h.shape == [batch, units] else {
+            throw EngineError.shapeMismatch(tensor: "layers.\(layer).h", expected: [batch, units], found: s.h.shape)
+        }
+        return s
     }
 }

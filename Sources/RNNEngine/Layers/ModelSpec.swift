@@ -11,6 +11,8 @@ public enum LayerSpec: Codable, Sendable, Equatable {
     /// Inverted dropout with drop probability `rate`, while training only.
     case dropout(rate: Double)
     case lstm(units: Int)
+    /// A GRU in PyTorch's parameterisation (gates r, z, n).
+    case gru(units: Int)
 
     /// The layer kind as the language names it.
     public var kind: String {
@@ -19,6 +21,7 @@ public enum LayerSpec: Codable, Sendable, Equatable {
         case .noise: "noise"
         case .dropout: "dropout"
         case .lstm: "lstm"
+        case .gru: "gru"
         }
     }
 
@@ -29,21 +32,24 @@ public enum LayerSpec: Codable, Sendable, Equatable {
         case let .noise(std): "noise \(std)"
         case let .dropout(rate): "dropout \(rate)"
         case let .lstm(units): "lstm \(units)"
+        case let .gru(units): "gru \(units)"
         }
     }
 
     /// Width of the layer's output for an input of width `inputWidth`.
     public func outputWidth(inputWidth: Int) -> Int {
         switch self {
-        case let .dense(units, _), let .lstm(units): units
+        case let .dense(units, _), let .lstm(units), let .gru(units): units
         case .noise, .dropout: inputWidth
         }
     }
 
     /// Whether the layer carries state from chunk to chunk.
     public var isRecurrent: Bool {
-        if case .lstm = self { return true }
-        return false
+        switch self {
+        case .lstm, .gru: true
+        case .dense, .noise, .dropout: false
+        }
     }
 }
 
@@ -94,7 +100,7 @@ public struct ModelSpec: Codable, Sendable, Equatable {
         var total = 0
         for (index, layer) in layers.enumerated() {
             switch layer {
-            case let .dense(units, _), let .lstm(units):
+            case let .dense(units, _), let .lstm(units), let .gru(units):
                 guard units >= 1 else {
                     throw EngineError.invalidLayer(index: index, kind: layer.kind,
                                                    reason: "width must be at least 1 (found \(units))")
@@ -127,12 +133,13 @@ public struct ModelSpec: Codable, Sendable, Equatable {
 
 /// Names and shapes of each layer's parameters, as safetensors stores them (SPEC §5):
 /// dense `layers.{n}.weight` [out, in], `layers.{n}.bias` [out]; lstm `layers.{n}.weight_ih`
-/// [4H, in], `layers.{n}.weight_hh` [4H, H], `layers.{n}.bias_ih` [4H], `layers.{n}.bias_hh` [4H].
+/// [4H, in], `layers.{n}.weight_hh` [4H, H], `layers.{n}.bias_ih` [4H], `layers.{n}.bias_hh` [4H];
+/// gru the same names with 3H rows.
 enum ParameterLayout {
     static func suffixes(of layer: LayerSpec) -> [String] {
         switch layer {
         case .dense: ["weight", "bias"]
-        case .lstm: ["weight_ih", "weight_hh", "bias_ih", "bias_hh"]
+        case .lstm, .gru: ["weight_ih", "weight_hh", "bias_ih", "bias_hh"]
         case .noise, .dropout: []
         }
     }
@@ -141,6 +148,7 @@ enum ParameterLayout {
         switch layer {
         case let .dense(units, _): [[units, inputWidth], [units]]
         case let .lstm(units): [[4 * units, inputWidth], [4 * units, units], [4 * units], [4 * units]]
+        case let .gru(units): [[3 * units, inputWidth], [3 * units, units], [3 * units], [3 * units]]
         case .noise, .dropout: []
         }
     }
