@@ -12,7 +12,7 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
     case nothingToTrain
     /// A serialised run state could not be read.
     case unreadableState(String)
-    /// A chunk of the epoch with `splits` chunks needs `needed` bytes even with recomputation,
+    /// A chunk of the epoch with `splits` chunks needs `needed` bytes even with recomputation (a GRU stack has none),
     /// more than the memory budget allows.
     case memoryExceeded(splits: Int, needed: Int, budget: Int)
 
@@ -30,7 +30,7 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the run state cannot be read: \(message)"
         case let .memoryExceeded(splits, needed, budget):
             return "training in \(splits) chunk\(splits == 1 ? "" : "s") would need \(Self.gigabytes(needed)) per chunk "
-                + "even with recomputation, over the memory budget of \(Self.gigabytes(budget)) "
+                + "even with recomputation (none for a GRU stack), over the memory budget of \(Self.gigabytes(budget)) "
                 + "(raise memory, use more chunks or fewer sequences)"
         }
     }
