@@ -23,6 +23,7 @@ public enum Threads {
     /// Sets the worker thread count for OpenBLAS and the engine.
     public static func set(_ n: Int) throws {
         guard (1...256).contains(n) else { throw EngineError.invalidThreadCount(n) }
+        _ = BLASCore.configured
         openblas_set_num_threads(1)
         current.store(n, ordering: .relaxed)
     }
@@ -43,6 +44,7 @@ public enum Threads {
 
     /// The kernel set OpenBLAS chose for this CPU (e.g. "Cooperlake").
     public static var blasCore: String {
+        _ = BLASCore.configured
         guard let name = openblas_get_corename() else { return "unknown" }
         return String(cString: name)
     }

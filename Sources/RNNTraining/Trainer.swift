@@ -11,13 +11,20 @@ public struct Trainer {
     private var model: Model
     /// Internal so `RunChanges` can apply a setting changed between two `train`s.
     var run: RunState
-    /// The chunks of the current K, cut once per K rather than every epoch.
+    /// The chunks of the current K, cut once per K rather than every epoch (unless the data is
+    /// too large to hold twice: `MemoryPlan.cachesChunks`).
     private var chunks: (splits: Int, inputs: [Tensor], targets: [Tensor], masks: [Tensor])?
 
     /// Steps per inference chunk when computing the validation loss (bounds its memory).
     static let inferenceChunk = 2_048
 
-    public init(state: RunState, data: TrainingData) throws {
+    /// Bytes a chunk's backprop may hold (`MemoryPlan`): past it, segments are recomputed.
+    /// Not part of the run: it changes memory and time, never results.
+    public var memoryBudget: Int
+
+    /// - Parameter memoryBudget: bytes a chunk's backprop may hold; the default is a quarter of
+    ///   physical memory (`MemoryPlan.defaultBudget`).
+    public init(state: RunState, data: TrainingData, memoryBudget: Int = MemoryPlan.defaultBudget) throws {
         let model = try state.model()
         guard data.featureWidth == model.inputWidth else {
             throw TrainingError.dataMismatch("the model takes \(model.inputWidth) input features, the data has \(data.featureWidth)")
@@ -28,7 +35,15 @@ public struct Trainer {
         }
         self.data = data
         self.model = model
+        self.memoryBudget = memoryBudget
         run = state
+    }
+
+    /// How a chunk of the epoch with `splits` chunks trains within the budget.
+    public func memoryPlan(splits: Int) -> MemoryPlan {
+        MemoryPlan.make(spec: model.spec, inputWidth: model.inputWidth, targetWidth: data.targetWidth,
+                        sequences: data.sequenceCount, length: data.length, splits: splits,
+                        parameterCount: model.parameterCount, budget: memoryBudget)
     }
 
     /// The run's state now, weights included: serialise it to checkpoint.
@@ -59,6 +74,12 @@ public struct Trainer {
             throw TrainingError.splitsExceedLength(splits: tooMany, length: data.length)
         }
         guard data.trainMask.values.contains(where: { $0 != 0 }) else { throw TrainingError.nothingToTrain }
+        let schedule = run.splitSchedule
+        let ahead = schedule.splits[(schedule.splits.firstIndex(of: schedule.current) ?? 0)...]
+        for splits in Set(ahead).sorted() {    // the K still to come; before anything is allocated
+            let plan = memoryPlan(splits: splits)
+            if !plan.fits { throw TrainingError.memoryExceeded(splits: splits, needed: plan.chunkBytes, budget: plan.budget) }
+        }
         let stopper = try earlyStop.map { try EarlyStop(patience: $0) }
         return try Threads.withCount(run.threads) {
             try trainEpochs(epochs, until: until, stopper: stopper, isCancelled: isCancelled, onEvent: onEvent)
@@ -130,22 +151,28 @@ public struct Trainer {
         let splits = run.splitSchedule.current
         let learningRate = run.optimizer.learningRate
         onEvent(.epochStarted(epoch: number, splits: splits))
-        let (inputs, targets, masks) = chunkTensors(splits: splits)
+        let plan = memoryPlan(splits: splits)
+        let ranges = TrainingData.chunkRanges(length: data.length, splits: splits)
+        if plan.cachesChunks { cacheChunks(splits: splits) } else { chunks = nil }
         var state = model.zeroState
         var sumOfLosses = 0.0, count = 0
         var norms: [Double] = []
         for chunk in 0..<splits {
             if isCancelled() { return .cancelled }
+            // The cut chunks, or (for data too large to hold twice) this chunk cut now.
+            let (input, target, mask) = chunks.map { ($0.inputs[chunk], $0.targets[chunk], $0.masks[chunk]) }
+                ?? (data.inputs.steps(ranges[chunk]), data.targets.steps(ranges[chunk]),
+                    data.lossMask(data.trainMask, steps: ranges[chunk]))
             var pass: (output: Tensor, state: StackState, cache: StackCache)
             do {
-                pass = try model.forward(inputs[chunk], state: state, mode: .training, rng: &run.noiseRandom,
-                                         isCancelled: isCancelled)
+                pass = try model.forward(input, state: state, mode: .training, rng: &run.noiseRandom,
+                                         segmentSteps: plan.segmentSteps, isCancelled: isCancelled)
             } catch EngineError.cancelled {
                 return .cancelled
             }
             state = pass.state
             // A chunk with nothing unmasked makes no step, but its state still carries on.
-            if let loss = try Loss.evaluate(run.lossKind, prediction: pass.output, target: targets[chunk], mask: masks[chunk]) {
+            if let loss = try Loss.evaluate(run.lossKind, prediction: pass.output, target: target, mask: mask) {
                 var grads = model.zeroGradients()
                 do {
                     try model.backward(loss.gradient, cache: &pass.cache, gradients: &grads, inputGradient: false,
@@ -202,12 +229,12 @@ public struct Trainer {
         return count > 0 ? sumOfLosses / Double(count) : nil
     }
 
-    private mutating func chunkTensors(splits: Int) -> (inputs: [Tensor], targets: [Tensor], masks: [Tensor]) {
-        if let chunks, chunks.splits == splits { return (chunks.inputs, chunks.targets, chunks.masks) }
+    private mutating func cacheChunks(splits: Int) {
+        if let chunks, chunks.splits == splits { return }
+        chunks = nil                         // release the old cut before making the new one
         let ranges = TrainingData.chunkRanges(length: data.length, splits: splits)
-        let cut = (splits: splits, inputs: ranges.map { data.inputs.steps($0) },
-                   targets: ranges.map { data.targets.steps($0) }, masks: ranges.map { data.lossMask(data.trainMask, steps: $0) })
-        chunks = cut
-        return (cut.inputs, cut.targets, cut.masks)
+        chunks = (splits: splits, inputs: ranges.map { data.inputs.steps($0) },
+                  targets: ranges.map { data.targets.steps($0) },
+                  masks: ranges.map { data.lossMask(data.trainMask, steps: $0) })
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the trainer refuses before it starts.
 public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A schedule or stopping setting out of range.
@@ -10,6 +12,9 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
     case nothingToTrain
     /// A serialised run state could not be read.
     case unreadableState(String)
+    /// A chunk of the epoch with `splits` chunks needs `needed` bytes even with recomputation (a GRU stack has none),
+    /// more than the memory budget allows.
+    case memoryExceeded(splits: Int, needed: Int, budget: Int)
 
     public var description: String {
         switch self {
@@ -23,6 +28,15 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
             return "no step of the data has a target to train on"
         case let .unreadableState(message):
             return "the run state cannot be read: \(message)"
+        case let .memoryExceeded(splits, needed, budget):
+            return "training in \(splits) chunk\(splits == 1 ? "" : "s") would need \(Self.gigabytes(needed)) per chunk "
+                + "even with recomputation (none for a GRU stack), over the memory budget of \(Self.gigabytes(budget)) "
+                + "(raise memory, use more chunks or fewer sequences)"
         }
+    }
+
+    /// Bytes as gigabytes with two decimals, e.g. "1.25 GB".
+    static func gigabytes(_ bytes: Int) -> String {
+        String(format: "%.2f GB", Double(bytes) / 1e9)
     }
 }

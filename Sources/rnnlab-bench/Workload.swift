@@ -8,6 +8,8 @@ import RNNTraining
 
 struct WorkloadOptions {
     var sequences = 15, length = 20_000, splits = 1, epochs = 3, threads = Threads.available, window = 128
+    /// The trainer's memory budget in bytes (`--memory`): below a chunk's cache, it recomputes segments.
+    var memory = MemoryPlan.defaultBudget
     /// The recurrent layers of the seed model: `lstm` (the article's) or `gru` (same widths).
     var cell = Cell.lstm
 
@@ -20,7 +22,9 @@ struct WorkloadOptions {
             self.cell = cell
             arguments.removeSubrange(i...(i + 1))
         }
-        let flags = try integerFlags(arguments, allowed: ["sequences", "length", "splits", "epochs", "threads", "window"])
+        let flags = try integerFlags(arguments, allowed: ["sequences", "length", "splits", "epochs", "threads", "window",
+                                                          "memory"])
+        memory = flags["memory"] ?? memory
         sequences = flags["sequences"] ?? sequences
         length = flags["length"] ?? length
         splits = flags["splits"] ?? splits
@@ -89,7 +93,8 @@ func runWorkload(_ o: WorkloadOptions) throws {
     let state = try RunState(runName: "bench", masterSeed: 0, model: model, optimizer: OptimizerConfig(kind: .adam),
                              clip: .norm(1), splitSchedule: SplitSchedule(splits: [o.splits]), threads: o.threads,
                              dataSettings: settings)
-    var trainer = try Trainer(state: state, data: data)
+    var trainer = try Trainer(state: state, data: data, memoryBudget: o.memory)
+    let plan = trainer.memoryPlan(splits: o.splits)
     var times: [Double] = []
     for epoch in 0...o.epochs {
         let result = try trainer.train(epochs: 1)
@@ -106,6 +111,7 @@ func runWorkload(_ o: WorkloadOptions) throws {
     let weights = zip(model.parameterNames, model.parameters).filter { $0.0.contains("weight") }.reduce(0) { $0 + $1.1.count }
     let gflop = 6 * Double(weights) * Double(o.length * o.sequences) / 1e9
     print("{\"median_seconds\": \(median), \"peak_rss_mb\": \(peakResidentMegabytes()), \"threads\": \(o.threads), "
-          + "\"splits\": \(o.splits), \"cell\": \"\(o.cell.rawValue)\", \"gflop_per_epoch\": \(gflop), \"data_peak_rss_mb\": \(preparationPeak), \"blas_core\": \"\(Threads.blasCore)\"}")
+          + "\"splits\": \(o.splits), \"cell\": \"\(o.cell.rawValue)\", \"segment_steps\": \(plan.segmentSteps ?? 0), "
+          + "\"estimated_mb\": \(Double(plan.totalBytes) / 1_048_576), \"gflop_per_epoch\": \(gflop), \"data_peak_rss_mb\": \(preparationPeak), \"blas_core\": \"\(Threads.blasCore)\"}")
 }
 

@@ -75,11 +75,8 @@ enum Elementwise {
     }
 
     /// One byte per value: 1 where the value is positive (a ReLU unit that was active).
-    static func positiveMask(_ y: UnsafeBufferPointer<Float>) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: y.count) { mask, initialized in
-            for i in 0..<y.count { mask[i] = y[i] > 0 ? 1 : 0 }
-            initialized = y.count
-        }
+    static func positiveMask(_ y: UnsafePointer<Float>, count: Int, into mask: UnsafeMutablePointer<UInt8>) {
+        for i in 0..<count { mask[i] = y[i] > 0 ? 1 : 0 }
     }
 
     /// Zeroes the gradient of every inactive unit.

@@ -35,7 +35,7 @@ enum GRUKernels {
             let recurrent = UnsafeMutablePointer<Float>.allocate(capacity: n * gw)
             defer { recurrent.deallocate() }
             for t in 0..<s.steps {
-                if t % LSTMKernels.cancelPollInterval == LSTMKernels.cancelPollInterval - 1, shouldStop() { return false }
+                if t % TimeBlocks.steps == TimeBlocks.steps - 1, shouldStop() { return false }
                 let row = t * s.batch + r0
                 let hPrev = t == 0 ? h0 + r0 * h : UnsafePointer(hidden + (row - s.batch) * h)
                 if fast {
@@ -102,7 +102,7 @@ enum GRUKernels {
             let dh = scratch, dhNext = scratch + n * h, du = scratch + 2 * n * h
             dhNext.initialize(repeating: 0, count: n * h)
             for t in stride(from: s.steps - 1, through: 0, by: -1) {
-                if t % LSTMKernels.cancelPollInterval == 0, t > 0, shouldStop() { return false }
+                if t % TimeBlocks.steps == 0, t > 0, shouldStop() { return false }
                 let row = t * b + r0
                 for k in 0..<(n * h) { dh[k] = dOut[row * h + k] + dhNext[k] }
                 let hPrev = t == 0 ? h0 + r0 * h : hidden + (row - b) * h

@@ -9,26 +9,55 @@ enum GaussianKernels {
     /// Adds `std · N(0, 1)` to each of `count` values. Eight xoshiro256** lanes, seeded from
     /// `rng` (which advances by 32 words), produce the bits in parallel.
     static func addGaussian(to values: UnsafeMutablePointer<Float>, count: Int, std: Float, rng: inout Random) {
-        var lanes = XoshiroLanes(seededFrom: &rng)
+        var stream = GaussianStream(std: std, seededFrom: &rng)
+        stream.add(to: values, count: count)
+    }
+}
+
+/// One call's worth of Gaussian noise, drawn in pieces: adding to `n₁` values and then to the
+/// next `n₂` gives exactly what one addition to `n₁ + n₂` values gives. A noise layer applied
+/// segment by segment (recomputation) draws what it drew over the whole chunk.
+struct GaussianStream: Sendable {
+    private var lanes: GaussianKernels.XoshiroLanes
+    private let std: Float
+    /// The last block of sixteen drawn and how many of its values are used (16: all).
+    private var block: (SIMD8<Float>, SIMD8<Float>) = (.zero, .zero)
+    private var used = 16
+
+    /// Seeds the lanes from `rng`, which advances by 32 words.
+    init(std: Float, seededFrom rng: inout Random) {
+        self.std = std
+        lanes = GaussianKernels.XoshiroLanes(seededFrom: &rng)
+    }
+
+    /// Adds the stream's next `count` values `std · N(0, 1)` to `values`.
+    mutating func add(to values: UnsafeMutablePointer<Float>, count: Int) {
         var i = 0
+        while used < 16, i < count {
+            values[i] += used < 8 ? block.0[used] : block.1[used - 8]
+            used += 1
+            i += 1
+        }
         while i + 16 <= count {
-            let (a, b) = sixteen(&lanes, std: std)
+            let (a, b) = GaussianKernels.sixteen(&lanes, std: std)
             let full = FullLanes()
             full.store(full.load(values + i) + a, values + i)
             full.store(full.load(values + i + 8) + b, values + i + 8)
             i += 16
         }
         if i < count {
-            let (a, b) = sixteen(&lanes, std: std)
-            let first = PartialLanes(count: min(8, count - i))
-            first.store(first.load(values + i) + a, values + i)
-            if count - i > 8 {
-                let second = PartialLanes(count: count - i - 8)
-                second.store(second.load(values + i + 8) + b, values + i + 8)
+            block = GaussianKernels.sixteen(&lanes, std: std)
+            used = 0
+            while i < count {
+                values[i] += used < 8 ? block.0[used] : block.1[used - 8]
+                used += 1
+                i += 1
             }
         }
     }
+}
 
+extension GaussianKernels {
     /// Sixteen values `std · N(0, 1)`.
     @inline(__always)
     static func sixteen(_ lanes: inout XoshiroLanes, std: Float) -> (Vector, Vector) {

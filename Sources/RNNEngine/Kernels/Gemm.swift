@@ -3,8 +3,6 @@ import COpenBLAS
 /// Row-major single-precision matrix products: `C = alpha · op(A) · op(B) + beta · C`,
 /// with `op(A)` of shape `(m, k)` and `op(B)` of shape `(k, n)`.
 public enum Gemm {
-    /// OpenBLAS runs single-threaded (see `Threads`); set once, before the first product.
-    private static let singleThreadedBLAS: Void = openblas_set_num_threads(1)
 
     /// Products at least this large (m·n·k) are split across the engine's threads.
     static let parallelThreshold = 1 << 22
@@ -23,7 +21,7 @@ public enum Gemm {
             scale(c, rows: m, cols: n, ldc: ldc, by: beta)
             return
         }
-        _ = singleThreadedBLAS
+        _ = BLASCore.configured        // OpenBLAS single-threaded (see `Threads`), its best kernels
         if m * n * k >= parallelThreshold, m >= 2 * 16, Threads.count > 1 {
             let p = UncheckedSendable((a, b, c))
             _ = Parallel.forEachRowGroup(rows: m) { rows, _ in

@@ -1,15 +1,14 @@
-/// The LSTM's time loop: the input projection of every step is one product before the loop,
-/// and only the recurrent product and the fused gate math run step by step.
+/// The LSTM's time loop: the input projection of a time block's steps is one product before
+/// the block's loop, and only the recurrent product and the fused gate math run step by step.
+/// The long loops poll the cancellation check once per block (`TimeBlocks.steps`).
 ///
 /// Gate order i, f, g, o (PyTorch). Per step t, with `G_t` the `(B, 4H)` pre-activations:
 /// `G_t = x_t·W_ihᵀ + b_ih + b_hh + h_{t−1}·W_hhᵀ`, `c_t = f⊙c_{t−1} + i⊙g`, `h_t = o⊙tanh(c_t)`.
 enum LSTMKernels {
-    /// How often (in steps) the long loops poll the cancellation check.
-    static let cancelPollInterval = 256
-
     struct Shape {
         let steps: Int, batch: Int, input: Int, hidden: Int
         var gateWidth: Int { 4 * hidden }
+        var blockRows: Int { TimeBlocks.steps * batch }
     }
 
     /// Runs the chunk forward. Writes activated gates `(T·B, 4H)`, cells `(T·B, H)` and hidden
@@ -20,35 +19,42 @@ enum LSTMKernels {
                         gates: UnsafeMutablePointer<Float>, cells: UnsafeMutablePointer<Float>,
                         hidden: UnsafeMutablePointer<Float>, isCancelled: () -> Bool) throws {
         let rows = s.steps * s.batch, gw = s.gateWidth, h = s.hidden
-        Elementwise.broadcastRows(bias, into: gates, rows: rows, width: gw)
-        Gemm.sgemm(transA: false, transB: true, m: rows, n: gw, k: s.input,
-                   alpha: 1, a: x, lda: s.input, b: weightIH, ldb: s.input, beta: 1, c: gates, ldc: gw)
         // W_hhᵀ `(H, 4H)` once per chunk, for the per-step kernel.
         let fast = RecurrentKernels.supports(n: gw)
         let transposed = UnsafeMutablePointer<Float>.allocate(capacity: gw * h)
         defer { transposed.deallocate() }
         if fast { for n in 0..<gw { for k in 0..<h { transposed[k * gw + n] = weightHH[n * h + k] } } }
-        // The time loop, each group of sequences on its own thread.
         let p = UncheckedSendable((h0, c0, gates, cells, hidden, weightHH, UnsafePointer(transposed)))
-        let stopped = Parallel.forEachRowGroup(rows: s.batch, isCancelled: isCancelled) { rowRange, shouldStop in
-            let (h0, c0, gates, cells, hidden, weightHH, transposed) = p.value
-            let r0 = rowRange.lowerBound, n = rowRange.count
-            for t in 0..<s.steps {
-                if t % cancelPollInterval == cancelPollInterval - 1, shouldStop() { return false }
-                let row = t * s.batch + r0
-                let hPrev = t == 0 ? h0 + r0 * h : UnsafePointer(hidden + (row - s.batch) * h)
-                let cPrev = t == 0 ? c0 + r0 * h : UnsafePointer(cells + (row - s.batch) * h)
-                if fast {
-                    RecurrentKernels.multiply(hPrev, lda: h, transposed, rows: n, inner: h, columns: gw,
-                                              into: gates + row * gw, ldc: gw, accumulate: true)
-                } else {
-                    Gemm.sgemm(transA: false, transB: true, m: n, n: gw, k: h,
-                               alpha: 1, a: hPrev, lda: h, b: weightHH, ldb: h, beta: 1, c: gates + row * gw, ldc: gw)
+        // Block by block, so the time loop reads the projection while it is still in cache: the
+        // input projection of the block's steps as one product, then its time loop, each group
+        // of sequences on its own thread.
+        var stopped = false
+        TimeBlocks.forEach(rows: rows, blockRows: s.blockRows) { r0, n in
+            guard !stopped else { return }
+            Elementwise.broadcastRows(bias, into: gates + r0 * gw, rows: n, width: gw)
+            Gemm.sgemm(transA: false, transB: true, m: n, n: gw, k: s.input, alpha: 1, a: x + r0 * s.input,
+                       lda: s.input, b: weightIH, ldb: s.input, beta: 1, c: gates + r0 * gw, ldc: gw)
+            let steps = (r0 / s.batch)..<((r0 + n) / s.batch)
+            stopped = Parallel.forEachRowGroup(rows: s.batch, isCancelled: isCancelled) { rowRange, shouldStop in
+                let (h0, c0, gates, cells, hidden, weightHH, transposed) = p.value
+                let r0 = rowRange.lowerBound, n = rowRange.count
+                if steps.lowerBound > 0, shouldStop() { return false }
+                for t in steps {
+                    let row = t * s.batch + r0
+                    let hPrev = t == 0 ? h0 + r0 * h : UnsafePointer(hidden + (row - s.batch) * h)
+                    let cPrev = t == 0 ? c0 + r0 * h : UnsafePointer(cells + (row - s.batch) * h)
+                    if fast {
+                        RecurrentKernels.multiply(hPrev, lda: h, transposed, rows: n, inner: h, columns: gw,
+                                                  into: gates + row * gw, ldc: gw, accumulate: true)
+                    } else {
+                        Gemm.sgemm(transA: false, transB: true, m: n, n: gw, k: h, alpha: 1, a: hPrev, lda: h,
+                                   b: weightHH, ldb: h, beta: 1, c: gates + row * gw, ldc: gw)
+                    }
+                    forwardStep(gates: gates + row * gw, cPrev: cPrev, cells: cells + row * h,
+                                hidden: hidden + row * h, batch: n, width: h)
                 }
-                forwardStep(gates: gates + row * gw, cPrev: cPrev, cells: cells + row * h,
-                            hidden: hidden + row * h, batch: n, width: h)
+                return true
             }
-            return true
         }
         if stopped { throw EngineError.cancelled }
     }
@@ -88,9 +94,14 @@ enum LSTMKernels {
         lanes.store(o * FastMath.tanh(c), hidden)
     }
 
-    /// Backpropagates through the chunk, truncated at its start (no gradient flows into `h0`,
-    /// `c0`). Overwrites `gates` with the pre-activation gradients, accumulates the weight
-    /// and bias gradients (one product each over all steps) and writes `dX` (unless nil).
+    /// Backpropagates through the chunk. Overwrites `gates` with the pre-activation gradients,
+    /// accumulates the weight and bias gradients (one product per time block, last block
+    /// first) and writes `dX` (unless nil).
+    ///
+    /// Without `carry` the chunk is truncated at its start (no gradient flows into `h0`, `c0`).
+    /// With it (a segment of a longer chunk): `carry` `(2, B, H)` holds ∂L/∂h and ∂L/∂c after
+    /// the last step on entry, and ∂L/∂h0, ∂L/∂c0 on exit — the same values backprop through
+    /// the whole chunk carries across that step.
     static func backward(_ s: Shape, x: UnsafePointer<Float>,
                          weightIH: UnsafePointer<Float>, weightHH: UnsafePointer<Float>,
                          h0: UnsafePointer<Float>, c0: UnsafePointer<Float>,
@@ -98,54 +109,77 @@ enum LSTMKernels {
                          hidden: UnsafePointer<Float>, dOut: UnsafePointer<Float>,
                          dWeightIH: UnsafeMutablePointer<Float>, dWeightHH: UnsafeMutablePointer<Float>,
                          dBiasIH: UnsafeMutablePointer<Float>, dBiasHH: UnsafeMutablePointer<Float>,
-                         dX: UnsafeMutablePointer<Float>?, isCancelled: () -> Bool) throws {
+                         dX: UnsafeMutablePointer<Float>?, carry: UnsafeMutablePointer<Float>?,
+                         isCancelled: () -> Bool) throws {
         let b = s.batch, h = s.hidden, gw = s.gateWidth, rows = s.steps * b
-        // The time loop, each group of sequences on its own thread (rows are independent here;
-        // the weight gradients below sum over all of them).
-        let p = UncheckedSendable((c0, gates, cells, dOut, weightHH))
-        let stopped = Parallel.forEachRowGroup(rows: b, isCancelled: isCancelled) { rowRange, shouldStop in
-            let (c0, gates, cells, dOut, weightHH) = p.value
-            let r0 = rowRange.lowerBound, n = rowRange.count
-            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 3 * n * h)
-            defer { scratch.deallocate() }
-            let dh = scratch, dhNext = scratch + n * h, dcNext = scratch + 2 * n * h
-            dhNext.initialize(repeating: 0, count: n * h)
-            dcNext.initialize(repeating: 0, count: n * h)
-            for t in stride(from: s.steps - 1, through: 0, by: -1) {
-                if t % cancelPollInterval == 0, t > 0, shouldStop() { return false }
-                let row = t * b + r0
-                for k in 0..<(n * h) { dh[k] = dOut[row * h + k] + dhNext[k] }
-                let cPrev = t == 0 ? c0 + r0 * h : UnsafePointer(cells + (row - b) * h)
-                let g = gates + row * gw
-                backwardStep(gates: g, cPrev: cPrev, cells: cells + row * h, dh: dh, dcNext: dcNext, batch: n, width: h)
-                if t > 0, RecurrentKernels.supports(n: h) {
-                    RecurrentKernels.multiply(g, lda: gw, weightHH, rows: n, inner: gw, columns: h,
-                                              into: dhNext, ldc: h, accumulate: false)
-                } else if t > 0 {
-                    Gemm.sgemm(transA: false, transB: false, m: n, n: h, k: gw,
-                               alpha: 1, a: g, lda: gw, b: weightHH, ldb: h, beta: 0, c: dhNext, ldc: h)
-                }
-            }
-            return true
+        // ∂L/∂h_t, ∂L/∂h_{t+1} through W_hh and ∂L/∂c_{t+1} for every sequence, carried across blocks.
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 3 * b * h)
+        defer { scratch.deallocate() }
+        let dhAll = scratch, dhNextAll = scratch + b * h, dcNextAll = scratch + 2 * b * h
+        if let carry {
+            dhNextAll.update(from: carry, count: b * h)
+            dcNextAll.update(from: carry + b * h, count: b * h)
+        } else {
+            dhNextAll.initialize(repeating: 0, count: b * h)
+            dcNextAll.initialize(repeating: 0, count: b * h)
         }
-        if stopped { throw EngineError.cancelled }
-        // Weight gradients over all steps at once: dW_ih += dGᵀ·X, dW_hh += dG_{1…}ᵀ·H_{…T−2} + dG_0ᵀ·h0.
-        Gemm.sgemm(transA: true, transB: false, m: gw, n: s.input, k: rows,
-                   alpha: 1, a: gates, lda: gw, b: x, ldb: s.input, beta: 1, c: dWeightIH, ldc: s.input)
-        Gemm.sgemm(transA: true, transB: false, m: gw, n: h, k: rows - b,
-                   alpha: 1, a: gates + b * gw, lda: gw, b: hidden, ldb: h, beta: 1, c: dWeightHH, ldc: h)
-        Gemm.sgemm(transA: true, transB: false, m: gw, n: h, k: b,
-                   alpha: 1, a: gates, lda: gw, b: h0, ldb: h, beta: 1, c: dWeightHH, ldc: h)
-        // Both biases enter every step the same way: one column sum, added to each.
+        // The recurrent product of step 0 only matters when the gradient goes on to h0.
+        let lastRecurrent = carry == nil ? 1 : 0
         let sums = UnsafeMutablePointer<Float>.allocate(capacity: gw)
         defer { sums.deallocate() }
-        sums.initialize(repeating: 0, count: gw)
-        Elementwise.accumulateColumnSums(gates, rows: rows, width: gw, into: sums)
-        Elementwise.add(sums, into: dBiasIH, count: gw)
-        Elementwise.add(sums, into: dBiasHH, count: gw)
-        guard let dX else { return }
-        Gemm.sgemm(transA: false, transB: false, m: rows, n: s.input, k: gw,
-                   alpha: 1, a: gates, lda: gw, b: weightIH, ldb: s.input, beta: 0, c: dX, ldc: s.input)
+        let p = UncheckedSendable((c0, gates, cells, dOut, weightHH, dhAll, dhNextAll, dcNextAll))
+        // Block by block, last first, so the products read the block's gate gradients while they
+        // are still in cache: the time loop over the block's steps (each group of sequences on
+        // its own thread; rows are independent here), then the block's weight and bias gradients
+        // and dX. Per block: dW_ih += dGᵀ·X, dW_hh += dG_{t0+1…}ᵀ·H_{t0…} + dG_{t0}ᵀ·h_{t0−1}, and
+        // both biases (which enter every step the same way) add one column sum each.
+        var stopped = false
+        TimeBlocks.forEach(rows: rows, blockRows: s.blockRows, reversed: true) { r0, n in
+            guard !stopped else { return }
+            let steps = (r0 / b)..<((r0 + n) / b)
+            stopped = Parallel.forEachRowGroup(rows: b, isCancelled: isCancelled) { rowRange, shouldStop in
+                let (c0, gates, cells, dOut, weightHH, dhAll, dhNextAll, dcNextAll) = p.value
+                let r0 = rowRange.lowerBound, n = rowRange.count
+                if steps.upperBound < s.steps, shouldStop() { return false }
+                let dh = dhAll + r0 * h, dhNext = dhNextAll + r0 * h, dcNext = dcNextAll + r0 * h
+                for t in steps.reversed() {
+                    let row = t * b + r0
+                    for k in 0..<(n * h) { dh[k] = dOut[row * h + k] + dhNext[k] }
+                    let cPrev = t == 0 ? c0 + r0 * h : UnsafePointer(cells + (row - b) * h)
+                    let g = gates + row * gw
+                    backwardStep(gates: g, cPrev: cPrev, cells: cells + row * h, dh: dh, dcNext: dcNext, batch: n, width: h)
+                    if t >= lastRecurrent, RecurrentKernels.supports(n: h) {
+                        RecurrentKernels.multiply(g, lda: gw, weightHH, rows: n, inner: gw, columns: h,
+                                                  into: dhNext, ldc: h, accumulate: false)
+                    } else if t >= lastRecurrent {
+                        Gemm.sgemm(transA: false, transB: false, m: n, n: h, k: gw,
+                                   alpha: 1, a: g, lda: gw, b: weightHH, ldb: h, beta: 0, c: dhNext, ldc: h)
+                    }
+                }
+                return true
+            }
+            guard !stopped else { return }
+            let g = gates + r0 * gw
+            Gemm.sgemm(transA: true, transB: false, m: gw, n: s.input, k: n,
+                       alpha: 1, a: g, lda: gw, b: x + r0 * s.input, ldb: s.input, beta: 1, c: dWeightIH, ldc: s.input)
+            Gemm.sgemm(transA: true, transB: false, m: gw, n: h, k: n - b,
+                       alpha: 1, a: g + b * gw, lda: gw, b: hidden + r0 * h, ldb: h, beta: 1, c: dWeightHH, ldc: h)
+            let hPrev = r0 == 0 ? h0 : hidden + (r0 - b) * h
+            Gemm.sgemm(transA: true, transB: false, m: gw, n: h, k: b,
+                       alpha: 1, a: g, lda: gw, b: hPrev, ldb: h, beta: 1, c: dWeightHH, ldc: h)
+            sums.initialize(repeating: 0, count: gw)
+            Elementwise.accumulateColumnSums(g, rows: n, width: gw, into: sums)
+            Elementwise.add(sums, into: dBiasIH, count: gw)
+            Elementwise.add(sums, into: dBiasHH, count: gw)
+            guard let dX else { return }
+            Gemm.sgemm(transA: false, transB: false, m: n, n: s.input, k: gw, alpha: 1, a: g, lda: gw,
+                       b: weightIH, ldb: s.input, beta: 0, c: dX + r0 * s.input, ldc: s.input)
+        }
+        if stopped { throw EngineError.cancelled }
+        if let carry {
+            carry.update(from: dhNextAll, count: b * h)
+            (carry + b * h).update(from: dcNextAll, count: b * h)
+        }
     }
 
     /// One step's gate gradients, written over the activated gates of that step.

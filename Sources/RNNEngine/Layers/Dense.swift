@@ -18,15 +18,38 @@ struct Dense: Sendable {
         case output(Tensor)
     }
 
-    func forward(_ x: Tensor, weight: Tensor, bias: Tensor) -> (Tensor, Cache) {
+    /// Rows per time block of a `(T, B, D)` tensor (`TimeBlocks`).
+    static func blockRows(_ shape: [Int]) -> Int {
+        TimeBlocks.steps * (shape.count == 3 ? shape[1] : 1)
+    }
+
+    /// Whether a noise layer after this one can be fused into its output: the cache must not
+    /// keep the output itself (ReLU keeps a mask taken before the noise, linear nothing).
+    var fusesNoise: Bool { activation == .relu || activation == .linear }
+
+    /// `y = f(x·Wᵀ + b)`, block by block (`TimeBlocks`); with `noise` (only when `fusesNoise`),
+    /// the next layer's noise is added to each block while it is in cache — the same values in
+    /// the same order as a separate pass, with the ReLU mask taken before it.
+    func forward(_ x: Tensor, weight: Tensor, bias: Tensor, noise: inout GaussianStream?) -> (Tensor, Cache) {
+        precondition(noise == nil || fusesNoise)
         var y = Tensor(uninitialized: [x.shape[0], x.shape[1], units])
+        var mask = [UInt8]()
+        if activation == .relu { mask = [UInt8](unsafeUninitializedCapacity: y.count) { $1 = y.count } }
+        let width = units, relu = activation == .relu
         x.values.withUnsafeBufferPointer { xp in
             weight.values.withUnsafeBufferPointer { wp in
                 bias.values.withUnsafeBufferPointer { bp in
                     y.values.withUnsafeMutableBufferPointer { yp in
-                        DenseKernels.forward(x: xp.baseAddress!, rows: x.rows, inWidth: inputWidth, outWidth: units,
-                                             weight: wp.baseAddress!, bias: bp.baseAddress!,
-                                             activation: activation, y: yp.baseAddress!)
+                        mask.withUnsafeMutableBufferPointer { mp in
+                            DenseKernels.forward(x: xp.baseAddress!, rows: x.rows, blockRows: Self.blockRows(x.shape),
+                                                 inWidth: inputWidth, outWidth: units,
+                                                 weight: wp.baseAddress!, bias: bp.baseAddress!,
+                                                 activation: activation, y: yp.baseAddress!) { r0, n in
+                                let block = yp.baseAddress! + r0 * width
+                                if relu, let m = mp.baseAddress { Elementwise.positiveMask(block, count: n * width, into: m + r0 * width) }
+                                noise?.add(to: block, count: n * width)
+                            }
+                        }
                     }
                 }
             }
@@ -34,7 +57,7 @@ struct Dense: Sendable {
         let derivative: Derivative
         switch activation {
         case .linear: derivative = .identity
-        case .relu: derivative = .active(y.values.withUnsafeBufferPointer { Elementwise.positiveMask($0) })
+        case .relu: derivative = .active(mask)
         case .tanh, .sigmoid: derivative = .output(y)
         }
         return (y, Cache(input: x, derivative: derivative))
@@ -70,7 +93,7 @@ struct Dense: Sendable {
                             dX.values.withUnsafeMutableBufferPointer { dxp in
                                 DenseKernels.backward(
                                     x: xp.baseAddress!, dZ: dzp.baseAddress!, rows: cache.input.rows,
-                                    inWidth: inputWidth, outWidth: units, weight: wp.baseAddress!,
+                                    blockRows: Self.blockRows(cache.input.shape), inWidth: inputWidth, outWidth: units, weight: wp.baseAddress!,
                                     dWeight: dwp.baseAddress!, dBias: dbp.baseAddress!, dX: inputGradient ? dxp.baseAddress! : nil)
                             }
                         }

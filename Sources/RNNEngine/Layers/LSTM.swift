@@ -84,13 +84,19 @@ struct LSTM: Sendable {
     /// parameter gradients (in `weight_ih, weight_hh, bias_ih, bias_hh` order); returns `dX` when
     /// asked for.
     /// The cache's gate buffer is reused for the gate gradients: the cache is spent afterwards.
+    /// - Parameter carry: for a segment of a longer chunk, ∂L/∂(h, c) `(2, B, H)` after its last
+    ///   step on entry and at its start on exit; nil truncates at the start.
     func backward(_ dOut: Tensor, cache: Cache, weights w: Weights, grads: inout [Tensor], at offset: Int,
-                  inputGradient: Bool, isCancelled: () -> Bool) throws -> Tensor? {
+                  inputGradient: Bool, carry: inout Tensor?, isCancelled: () -> Bool) throws -> Tensor? {
         let shape = LSTMKernels.Shape(steps: dOut.shape[0], batch: dOut.shape[1], input: inputWidth, hidden: units)
         var dX = Tensor(uninitialized: cache.input.shape)
         var dWIH = grads[offset], dWHH = grads[offset + 1], dBIH = grads[offset + 2], dBHH = grads[offset + 3]
         for i in offset..<(offset + 4) { grads[i] = Tensor(zeros: []) }   // release, so the buffers stay unique
         defer { grads[offset] = dWIH; grads[offset + 1] = dWHH; grads[offset + 2] = dBIH; grads[offset + 3] = dBHH }
+        let carries = carry != nil
+        var carried = carry?.values ?? []
+        defer { if carries { carry = Tensor(shape: [2, shape.batch, units], values: carried) } }
+        try carried.withUnsafeMutableBufferPointer { carryBuffer in
         try cache.input.values.withUnsafeBufferPointer { xp in
             try w.weightIH.values.withUnsafeBufferPointer { wih in
                 try w.weightHH.values.withUnsafeBufferPointer { whh in
@@ -113,6 +119,7 @@ struct LSTM: Sendable {
                                                                     dOut: dop.baseAddress!, dWeightIH: dwih.baseAddress!,
                                                                     dWeightHH: dwhh.baseAddress!, dBiasIH: dbih.baseAddress!,
                                                                     dBiasHH: dbhh.baseAddress!, dX: inputGradient ? dxp.baseAddress! : nil,
+                                                                    carry: carries ? carryBuffer.baseAddress! : nil,
                                                                     isCancelled: isCancelled)
                                                             }
                                                         }
@@ -127,6 +134,7 @@ struct LSTM: Sendable {
                     }
                 }
             }
+        }
         }
         return inputGradient ? dX : nil
     }

@@ -39,6 +39,9 @@ public struct StackState: Sendable, Equatable, Codable {
 }
 
 /// What backward needs from one forward pass over a chunk. Backward consumes it.
+///
+/// Either every layer's cache for the whole chunk, or — with recomputation — only the
+/// checkpoints at segment boundaries, from which backward runs each segment forward again.
 public struct StackCache: Sendable {
     enum Layer: Sendable {
         case dense(Dense.Cache)
@@ -48,7 +51,21 @@ public struct StackCache: Sendable {
         case passthrough
     }
     var layers: [Layer]
+    var checkpoints: Checkpoints?
     let inputShape: [Int]
+}
+
+/// The random draws of a chunk's stochastic layers: one stream per layer, taken from the run's
+/// noise generator in layer order before the chunk runs (the order in which the layers draw over
+/// a whole chunk, so the generator ends where it always did). A segment can then start from any
+/// layer's stream position, which is what recomputation keeps.
+struct LayerStreams: Sendable {
+    enum Stream: Sendable {
+        case none
+        case gaussian(GaussianStream)
+        case dropout(Random)
+    }
+    var layers: [Stream]
 }
 
 /// A stack of layers with its parameters: one flat list of named tensors in layer order,
@@ -102,9 +119,15 @@ public struct Model: Sendable, Equatable {
     public var zeroState: StackState { .zero(layerCount: spec.layers.count) }
 
     /// Runs a chunk `x` of shape `(T, B, inputWidth)` from `state`.
+    /// - Parameters:
+    ///   - segmentSteps: recompute in segments of this many steps (a positive multiple of
+    ///     `TimeBlocks.steps`): the cache keeps only each segment's starting state and random
+    ///     streams, and backward runs each segment forward again. Gradients are bit-identical to
+    ///     a whole-chunk cache (nil, or a segment at least as long as the chunk). Refused for a
+    ///     stack with a GRU layer (`ModelSpec.supportsRecomputation`).
+    ///   - isCancelled: polled every few hundred steps inside recurrent layers.
     /// - Returns: the output `(T, B, outputWidth)`, the state after the last step, and the cache for `backward`.
-    /// - Parameter isCancelled: polled every few hundred steps inside recurrent layers.
-    public func forward(_ x: Tensor, state: StackState, mode: Mode, rng: inout Random,
+    public func forward(_ x: Tensor, state: StackState, mode: Mode, rng: inout Random, segmentSteps: Int? = nil,
                         isCancelled: () -> Bool = { false }) throws -> (output: Tensor, state: StackState, cache: StackCache) {
         guard x.shape.count == 3, x.shape[0] >= 1, x.shape[1] >= 1, x.shape[2] == inputWidth else {
             throw EngineError.shapeMismatch(tensor: "input", expected: [max(1, x.shape.first ?? 1),
@@ -113,21 +136,74 @@ public struct Model: Sendable, Equatable {
         guard state.layers.count == spec.layers.count else {
             throw EngineError.shapeMismatch(tensor: "state", expected: [spec.layers.count], found: [state.layers.count])
         }
+        if let segmentSteps, segmentSteps < 1 || segmentSteps % TimeBlocks.steps != 0 {
+            throw EngineError.invalidHyperparameter(name: "segment steps", value: Double(segmentSteps),
+                                                    expected: "a positive multiple of \(TimeBlocks.steps)")
+        }
+        var streams = layerStreams(steps: x.shape[0], batch: x.shape[1], mode: mode, rng: &rng)
+        if let segmentSteps, segmentSteps < x.shape[0] {
+            guard spec.supportsRecomputation else {
+                throw EngineError.invalidHyperparameter(
+                    name: "segment steps", value: Double(segmentSteps),
+                    expected: "none for a stack with a GRU layer (recomputation carries only LSTM state gradients "
+                        + "across segments; train it with a whole-chunk cache or more chunks K)")
+            }
+            return try checkpointedForward(x, state: state, streams: streams, segmentSteps: segmentSteps,
+                                           isCancelled: isCancelled)
+        }
+        let (output, final, layers) = try run(x, state: state, streams: &streams, isCancelled: isCancelled)
+        return (output, final, StackCache(layers: layers, checkpoints: nil, inputShape: x.shape))
+    }
+
+    /// The layers' random streams for a chunk of `steps × batch` rows, drawn from `rng` in layer order.
+    func layerStreams(steps: Int, batch: Int, mode: Mode, rng: inout Random) -> LayerStreams {
+        var streams: [LayerStreams.Stream] = []
+        var width = inputWidth
+        for layer in spec.layers {
+            switch layer {
+            case let .noise(std) where GaussianNoise(std: Float(std)).draws(in: mode):
+                streams.append(.gaussian(GaussianStream(std: Float(std), seededFrom: &rng)))
+            case let .dropout(rate) where Dropout(rate: Float(rate)).draws(in: mode):
+                streams.append(.dropout(rng))
+                for _ in 0..<(steps * batch * width) { _ = rng.next() }   // one word per value
+            default:
+                streams.append(.none)
+            }
+            width = layer.outputWidth(inputWidth: width)
+        }
+        return LayerStreams(layers: streams)
+    }
+
+    /// The layers over `x` from `state`, each stochastic layer drawing from its stream (which
+    /// advances); returns the output, the final state and every layer's cache.
+    func run(_ x: Tensor, state: StackState, streams: inout LayerStreams,
+             isCancelled: () -> Bool) throws -> (Tensor, StackState, [StackCache.Layer]) {
         let batch = x.shape[1]
         var current = x
         var newState = StackState.zero(layerCount: spec.layers.count)
         var caches: [StackCache.Layer] = []
         caches.reserveCapacity(spec.layers.count)
         var width = inputWidth
+        var fused = -1           // a noise layer already added by the dense layer before it
         for (index, layer) in spec.layers.enumerated() {
             let p = parameterOffsets[index]
-            switch layer {
-            case let .dense(units, activation):
-                let (y, cache) = Dense(inputWidth: width, units: units, activation: activation)
-                    .forward(current, weight: parameters[p], bias: parameters[p + 1])
+            switch (layer, streams.layers[index]) {
+            case let (.dense(units, activation), _):
+                let dense = Dense(inputWidth: width, units: units, activation: activation)
+                var noise: GaussianStream?
+                if dense.fusesNoise, index + 1 < spec.layers.count, case .gaussian(let next) = streams.layers[index + 1] {
+                    noise = next
+                }
+                let (y, cache) = dense.forward(current, weight: parameters[p], bias: parameters[p + 1], noise: &noise)
+                if let noise {
+                    streams.layers[index + 1] = .gaussian(noise)
+                    fused = index + 1
+                }
                 caches.append(.dense(cache))
                 current = y
-            case let .lstm(units):
+            case (.noise, .gaussian) where index == fused:
+                caches.append(.passthrough)
+            case let (.lstm(units), _):
                 let initial = try checkedLSTMState(state.layers[index], layer: index, batch: batch, units: units)
                 let lstm = LSTM(inputWidth: width, units: units)
                 let (y, final, cache) = try lstm.forward(current, weights: lstmWeights(at: p), state: initial,
@@ -135,7 +211,7 @@ public struct Model: Sendable, Equatable {
                 newState.layers[index] = .lstm(final)
                 caches.append(.lstm(cache))
                 current = y
-            case let .gru(units):
+            case let (.gru(units), _):
                 let initial = try checkedGRUState(state.layers[index], layer: index, batch: batch, units: units)
                 let gru = GRU(inputWidth: width, units: units)
                 let (y, final, cache) = try gru.forward(current, weights: gruWeights(at: p), state: initial,
@@ -143,22 +219,27 @@ public struct Model: Sendable, Equatable {
                 newState.layers[index] = .gru(final)
                 caches.append(.gru(cache))
                 current = y
-            case let .noise(std):
-                GaussianNoise(std: Float(std)).apply(to: &current, mode: mode, rng: &rng)
+            case (.noise(let std), .gaussian(var stream)):
+                GaussianNoise(std: Float(std)).apply(to: &current, stream: &stream)
+                streams.layers[index] = .gaussian(stream)
                 caches.append(.passthrough)
-            case let .dropout(rate):
-                let (y, mask) = Dropout(rate: Float(rate)).forward(current, mode: mode, rng: &rng)
+            case (.dropout(let rate), .dropout(var stream)):
+                let (y, mask) = Dropout(rate: Float(rate)).forward(current, mode: .training, rng: &stream)
+                streams.layers[index] = .dropout(stream)
                 caches.append(.dropout(mask: mask))
                 current = y
+            case (.noise, _), (.dropout, _):
+                caches.append(.passthrough)       // inference, or a rate of 0: the identity
             }
             width = layer.outputWidth(inputWidth: width)
         }
-        return (current, newState, StackCache(layers: caches, inputShape: x.shape))
+        return (current, newState, caches)
     }
 
     /// Backpropagates `dOut` `(T, B, outputWidth)` through the chunk the cache came from,
     /// adding each parameter's gradient into `gradients` (zero them first: this accumulates).
-    /// Consumes the cache, releasing each layer's buffers as soon as they are used.
+    /// Consumes the cache, releasing each layer's buffers as soon as they are used; a
+    /// checkpointed cache runs each segment forward again, last segment first.
     /// - Parameter inputGradient: whether to compute `dX`; training needs none (the data has no
     ///   gradient), which saves the first layer's largest product and buffer.
     /// - Returns: `dX`, the gradient with respect to the chunk's input, when asked for.
@@ -172,6 +253,20 @@ public struct Model: Sendable, Equatable {
         guard gradients.map(\.shape) == parameters.map(\.shape) else {
             throw EngineError.shapeMismatch(tensor: "gradients", expected: [parameters.count], found: [gradients.count])
         }
+        if let checkpoints = cache.checkpoints {
+            cache.checkpoints = nil
+            return try checkpointedBackward(dOut, checkpoints: checkpoints, gradients: &gradients,
+                                            inputGradient: inputGradient, isCancelled: isCancelled)
+        }
+        var carries = [Tensor?](repeating: nil, count: spec.layers.count)
+        return try backwardLayers(dOut, layers: &cache.layers, gradients: &gradients, inputGradient: inputGradient,
+                                  carries: &carries, isCancelled: isCancelled)
+    }
+
+    /// Backward through every layer's cache. `carries` holds, per LSTM layer, the state gradient
+    /// across the cache's first and last steps (nil: truncated, a whole chunk).
+    func backwardLayers(_ dOut: Tensor, layers: inout [StackCache.Layer], gradients: inout [Tensor],
+                        inputGradient: Bool, carries: inout [Tensor?], isCancelled: () -> Bool) throws -> Tensor? {
         var grad = dOut
         // Below the first layer with parameters nothing needs a gradient unless dX is asked for.
         let firstTrained = spec.layers.firstIndex { !ParameterLayout.suffixes(of: $0).isEmpty } ?? 0
@@ -179,22 +274,23 @@ public struct Model: Sendable, Equatable {
         for layer in spec.layers { widths.append(layer.outputWidth(inputWidth: widths.last!)) }
         for index in stride(from: spec.layers.count - 1, through: 0, by: -1) {
             let p = parameterOffsets[index]
-            switch (spec.layers[index], cache.layers[index]) {
+            switch (spec.layers[index], layers[index]) {
             case let (.dense(units, activation), .dense(denseCache)):
-                cache.layers[index] = .passthrough      // release the buffers once used
+                layers[index] = .passthrough      // release the buffers once used
                 guard let dX = Dense(inputWidth: widths[index], units: units, activation: activation)
                     .backward(&grad, cache: denseCache, weight: parameters[p], grads: &gradients, at: p,
                               inputGradient: inputGradient || index > firstTrained) else { return nil }
                 grad = dX
             case let (.lstm(units), .lstm(lstmCache)):
-                cache.layers[index] = .passthrough      // release the buffers once used
+                layers[index] = .passthrough      // release the buffers once used
                 guard let dX = try LSTM(inputWidth: widths[index], units: units)
                     .backward(grad, cache: lstmCache, weights: lstmWeights(at: p), grads: &gradients, at: p,
-                              inputGradient: inputGradient || index > firstTrained, isCancelled: isCancelled)
+                              inputGradient: inputGradient || index > firstTrained, carry: &carries[index],
+                              isCancelled: isCancelled)
                 else { return nil }
                 grad = dX
             case let (.gru(units), .gru(gruCache)):
-                cache.layers[index] = .passthrough      // release the buffers once used
+                layers[index] = .passthrough      // release the buffers once used
                 guard let dX = try GRU(inputWidth: widths[index], units: units)
                     .backward(grad, cache: gruCache, weights: gruWeights(at: p), grads: &gradients, at: p,
                               inputGradient: inputGradient || index > firstTrained, isCancelled: isCancelled)
@@ -209,7 +305,7 @@ public struct Model: Sendable, Equatable {
         return grad
     }
 
-    private func lstmWeights(at p: Int) -> LSTM.Weights {
+    func lstmWeights(at p: Int) -> LSTM.Weights {
         LSTM.Weights(weightIH: parameters[p], weightHH: parameters[p + 1],
                      biasIH: parameters[p + 2], biasHH: parameters[p + 3])
     }

@@ -3,11 +3,16 @@
 struct GaussianNoise: Sendable {
     let std: Float
 
-    /// Adds the noise in place: when nothing else holds `x` (a ReLU layer keeps only its
-    /// mask), no second buffer is needed.
-    func apply(to x: inout Tensor, mode: Mode, rng: inout Random) {
-        guard mode == .training, std > 0 else { return }
-        rng.addGaussian(to: &x.values, std: std)
+    /// Whether the layer draws anything: a chunk takes its stream only then.
+    func draws(in mode: Mode) -> Bool { mode == .training && std > 0 }
+
+    /// Adds the stream's next values in place: when nothing else holds `x` (a ReLU layer keeps
+    /// only its mask), no second buffer is needed.
+    func apply(to x: inout Tensor, stream: inout GaussianStream) {
+        x.values.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            stream.add(to: base, count: buffer.count)
+        }
     }
 }
 
@@ -16,9 +21,13 @@ struct GaussianNoise: Sendable {
 struct Dropout: Sendable {
     let rate: Float
 
+    /// Whether the layer draws anything: one uniform per value, while training.
+    func draws(in mode: Mode) -> Bool { mode == .training && rate > 0 }
+
     /// Returns the output and the per-value scale (0 or 1/(1 − rate)) that backward reuses.
+    /// `rng` is the layer's stream: it advances by one word per value.
     func forward(_ x: Tensor, mode: Mode, rng: inout Random) -> (Tensor, [Float]?) {
-        guard mode == .training, rate > 0 else { return (x, nil) }
+        guard draws(in: mode) else { return (x, nil) }
         let keep = 1 / (1 - rate)
         var mask = [Float](repeating: 0, count: x.count)
         var y = x
