@@ -173,7 +173,7 @@ enum RunController {
         if let stored { state.runName = stored.name }
         let trainer: Trainer
         do {
-            trainer = try Trainer(state: state, data: data)
+            trainer = try Trainer(state: state, data: data, memoryBudget: s.memoryBudget)
         } catch {
             if let stored { try? log?.discardRun(id: stored.id) }
             throw error
@@ -278,7 +278,7 @@ enum RunController {
         let prepared = try Preparation.prepare(series, features: dataSettings.features, targets: dataSettings.targets,
                                                validation: dataSettings.validation, stats: dataSettings.featureStats,
                                                scaling: dataSettings.scaling)
-        let trainer = try Trainer(state: state, data: try TrainingData(prepared))
+        let trainer = try Trainer(state: state, data: try TrainingData(prepared), memoryBudget: w.settings.memoryBudget)
         var s = w.settings
         s.seed = state.masterSeed
         s.threads = state.threads

@@ -44,6 +44,8 @@ public enum SessionCommand: Sendable, Equatable {
     case help(topic: String?)
     case seed(UInt64)
     case threads(Int)
+    /// `memory GIB`: the training memory budget; above it a chunk is recomputed in segments.
+    case memory(gibibytes: Double)
     case show(ShowTopic?)
     /// `print VALUE…`: the values, separated by spaces.
     case print(String)

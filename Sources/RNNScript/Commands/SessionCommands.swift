@@ -34,6 +34,18 @@ enum SessionCommands {
             try a.finish()
             return .command(.session(.threads(n)))
         },
+        CommandSpec("memory", group: .session,
+                    summary: "the training memory budget in GiB (default a quarter of physical memory); above it backprop recomputes segments",
+                    usage: ["memory GIB"], example: "memory 4") { call, env in
+            var a = try Arguments(call, in: env)
+            guard let (value, range) = a.nextPositional() else {
+                throw ScriptError(.error("memory needs a budget in GiB, e.g. 'memory 4'", range: call.range))
+            }
+            let gib = try Arguments.number(value, name: "memory", .positive, at: range)
+            guard gib <= 1_048_576 else { throw ScriptError(.error("memory=\(value) is out of range (expected up to 1048576 GiB)", range: range)) }
+            try a.finish()
+            return .command(.session(.memory(gibibytes: gib)))
+        },
         CommandSpec("show", group: .session, summary: "the current state, every hyperparameter visible",
                     usage: ["show [data|model|optimizer|schedule|run]"], words: ShowTopic.allCases.map(\.rawValue),
                     example: "show optimizer") { call, env in

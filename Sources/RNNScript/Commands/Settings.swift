@@ -1,5 +1,6 @@
 import RNNData
 import RNNEngine
+import RNNTraining
 
 /// Every setting a session has before anything is set up (SPEC §3 "Defaults"), taken from the
 /// command forms' declarations so that `help`, `show` and the parser agree; a value, so a
@@ -7,6 +8,9 @@ import RNNEngine
 public struct Settings: Sendable, Equatable {
     public var seed: UInt64 = 0
     public var threads = Threads.available
+    /// Bytes a chunk's training may use before backprop recomputes it in segments (results are
+    /// the same either way, so runs do not record it).
+    public var memoryBudget = MemoryPlan.defaultBudget
     public var features = DataCommands.features.defaults
     public var targets = TargetSpec.q(gamma: DataCommands.q.defaults.gamma, actions: DataCommands.q.defaults.actions)
     public var loss = TrainingCommands.loss.defaults.kind

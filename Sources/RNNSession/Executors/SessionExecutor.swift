@@ -10,6 +10,9 @@ enum SessionExecutor {
             context.emit(.text(try Help.text(for: topic)))
         case let .seed(n):
             w.settings.seed = n
+        case let .memory(gib):
+            w.settings.memoryBudget = Int(gib * Double(1 << 30))
+            w.active?.trainer.memoryBudget = w.settings.memoryBudget
         case let .threads(n):
             if let fixed = w.trial.threads, fixed != n {
                 context.emit(.text("threads \(n) ignored: --threads \(fixed) wins"))
@@ -34,7 +37,8 @@ enum Show {
         var lines: [String] = []
         func wants(_ t: ShowTopic) -> Bool { topic == nil || topic == t }
         if wants(.data) {
-            lines.append("seed \(s.seed) · threads \(s.threads)")
+            lines.append("seed \(s.seed) · threads \(s.threads) · memory "
+                         + NumberText.fixed(Double(s.memoryBudget) / Double(1 << 30), 1) + " GiB")
             lines.append(w.data == nil ? "data: none (set with 'data sine' or 'data csv')" : DataExecutor.summary(w))
             lines.append("features " + SettingText.features(s.features))
             lines.append("targets " + SettingText.targets(s.targets))

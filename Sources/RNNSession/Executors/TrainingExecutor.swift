@@ -46,7 +46,7 @@ enum TrainingExecutor {
         let state = try RunState(runName: "evaluate", masterSeed: w.settings.seed, model: model,
                                  optimizer: w.settings.optimizer, splitSchedule: try SplitSchedule(splits: [1]),
                                  threads: w.settings.threads, dataSettings: settings)
-        return try Trainer(state: state, data: data)
+        return try Trainer(state: state, data: data, memoryBudget: w.settings.memoryBudget)
     }
 
 }
