@@ -112,10 +112,9 @@ public enum RunTables {
         let used = fixedColumns.indices.reduce(0) { width, i in
             width + max(fixedColumns[i].count, rows.map { $0[i].count }.max() ?? 0) + 2
         }
-        let room = differing.isEmpty ? 0 : max(8, (100 - used) / differing.count - 2)
-        let settings = runs.map { r in differing.map { abbreviated(r.value($0) ?? "", room) } }
-        return TextTable(columns: fixedColumns + differing.map { abbreviated($0, room) },
-                         rows: zip(rows, settings).map { $0 + $1 })
+        let room = differing.isEmpty ? 0 : (100 - used) / differing.count - 2
+        let settings = runs.map { r in differing.map { key in abbreviated(r.value(key) ?? "", max(room, key.count, 10)) } }
+        return TextTable(columns: fixedColumns + differing, rows: zip(rows, settings).map { $0 + $1 })
     }
 
     /// At most `width` characters, the cut marked with `…`.

@@ -31,7 +31,7 @@ import RNNScript
         defer { log.close() }
         let tiny: [String: Value] = ["length": try #require(Parser.parseValue("200").value),
                                      "epochs": try #require(Parser.parseValue("1").value)]
-        let interpreter = Interpreter(baseDirectory: scratch, overrides: tiny, log: log)
+        let interpreter = Interpreter(baseDirectory: Self.directory, outputDirectory: scratch, overrides: tiny, log: log)   // reads beside itself, writes here
         #expect(interpreter.check(source, file: name).isEmpty)
         var errors: [String] = []
         var epochs = 0
