@@ -115,25 +115,10 @@ public struct Arguments {
         return output
     }
 
-    /// Declares the options this form accepts.
-    public mutating func accept(_ names: [String]) {
-        known += names
-    }
-
     public mutating func option(_ name: String) -> (value: ScriptValue, range: SourceRange)? {
         known.append(name)
         used.insert(name)
         return options.first { $0.key == name }.map { ($0.value, $0.range) }
-    }
-
-    public mutating func integer(_ name: String, default fallback: Int, in range: ClosedRange<Int>) throws(ScriptError) -> Int {
-        guard let (value, place) = option(name) else { return fallback }
-        return try Self.integer(value, name: name, in: range, at: place)
-    }
-
-    public mutating func integer(_ name: String, in range: ClosedRange<Int>) throws(ScriptError) -> Int? {
-        guard let (value, place) = option(name) else { return nil }
-        return try Self.integer(value, name: name, in: range, at: place)
     }
 
     /// A number option's value, checked against its bound.

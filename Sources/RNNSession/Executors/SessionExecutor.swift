@@ -62,13 +62,14 @@ enum Show {
             lines.append("schedule " + SettingText.splits(s.splits))
             lines.append("schedule lr " + SettingText.learningRate(s.learningRate))
         }
-        if wants(.run) { lines += runLines(w) }
+        if wants(.run) { lines += runLines(w, metrics: topic == .run) }
         return lines.joined(separator: "\n")
     }
 
     /// The active run: where it stands, where its weights came from, what changed in it, and
     /// which settings the next `train` will change.
-    private static func runLines(_ w: Workspace) -> [String] {
+    /// `metrics`: also RMSE and MAE in the data's units (a pass over the data: `show run` only).
+    private static func runLines(_ w: Workspace, metrics: Bool) -> [String] {
         guard let active = w.active else { return ["run: none active ('train' starts one)"] }
         let state = active.trainer.state
         var lines = ["run '\(active.name)': \(Plural.count(state.epochsCompleted, "epoch")), splits \(state.splitSchedule.current), "
@@ -77,7 +78,7 @@ enum Show {
         if let parent = history?.parent { lines.append("  from \(parent)") }
         for event in history?.events ?? [] { lines.append("  " + event.text) }
         // Its metrics in the data's units, when they can be computed here.
-        if let text = try? Reports.evaluation(w, isCancelled: { false }) {
+        if metrics, let text = try? Reports.evaluation(w, isCancelled: { false }) {
             lines += text.split(separator: "\n").map { "  " + $0 }
         }
         if active.applied != w.settings.training {
