@@ -136,10 +136,12 @@ extension Series {
     /// Reads a CSV file with any of `data csv`'s options (several columns, a time column,
     /// missing values, another delimiter).
     /// - Returns: the series and the source to store (with the resolved columns and the content hash).
-    public static func csv(path: String, options: CSVOptions, displayName: String? = nil) throws(DataError) -> (Series, CSVSource) {
+    /// `isCancelled` is polled every `Interruption.stride` rows.
+    public static func csv(path: String, options: CSVOptions, displayName: String? = nil,
+                           isCancelled: () -> Bool = { false }) throws(DataError) -> (Series, CSVSource) {
         let name = displayName ?? path
         let bytes = try CSVFile.read(path: path, displayName: name)
-        let table = try CSVTable.read(bytes: bytes, fileName: name, options: options)
+        let table = try CSVTable.read(bytes: bytes, fileName: name, options: options, isCancelled: isCancelled)
         return (table.series, CSVSource(path: path, options: options, resolvedColumns: table.columns,
                                         contentHash: SHA256.hex(of: bytes)))
     }

@@ -60,7 +60,8 @@ struct CSVTable {
         bytes.count <= 8 && missingWords.contains(String(decoding: bytes, as: UTF8.self).trimmingASCIISpaces.lowercased())
     }
 
-    static func read(bytes: [UInt8], fileName: String, options: CSVOptions) throws(DataError) -> CSVTable {
+    static func read(bytes: [UInt8], fileName: String, options: CSVOptions,
+                     isCancelled: () -> Bool = { false }) throws(DataError) -> CSVTable {
         var reader = CSVReader(bytes: bytes, fileName: fileName, delimiter: try options.delimiterByte())
         guard let header = try reader.nextRecord() else { throw .emptyFile(FilePlace(file: fileName)) }
         let names = header.fields.map { String(decoding: $0.bytes, as: UTF8.self) }
@@ -119,7 +120,10 @@ struct CSVTable {
         var sequenceOfKey: [[UInt8]: Int] = [:]
         let parser = TimeParser()
         var timeKind: TimeKind?
+        var rows = 0
         while true {
+            rows += 1
+            if rows % Interruption.stride == 0, isCancelled() { throw .interrupted }
             let next: CSVRecord?
             if let ahead = pending { next = ahead; pending = nil } else { next = try nextRecord() }
             guard let record = next else { break }

@@ -53,6 +53,8 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidOption(command: String, option: String, value: String, expected: String)
     /// A size that would exceed a limit (`what` says what and how big).
     case tooLarge(what: String, limit: Int)
+    /// Stopped by the user (Ctrl-C, SIGINT, SIGTERM) while reading, making or preparing data.
+    case interrupted
 
     // MARK: CSV files
 
@@ -125,7 +127,7 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
              let .noNumericColumn(place, _), let .missingFirstValue(place, _), let .noValueInSequence(place, _, _),
              let .badTime(place, _, _), let .timeNotIncreasing(place, _, _, _):
             return place
-        case .invalidOption, .tooLarge, .emptySeries, .sequenceTooShort, .nonFiniteValue,
+        case .invalidOption, .tooLarge, .interrupted, .emptySeries, .sequenceTooShort, .nonFiniteValue,
              .horizonTooLong, .noValidationTargets, .notRepresentable, .invalidStatistics, .unknownChannel,
              .windowTooLong, .cannotForecast:
             return nil
@@ -137,6 +139,8 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case let .invalidOption(command, option, value, expected):
             return "invalid \(option)=\(value) for '\(command)' (expected \(expected))"
+        case .interrupted:
+            return "interrupted"
         case let .tooLarge(what, limit):
             return "\(what) exceeds the limit of \(limit)"
         case let .unreadableFile(_, reason):

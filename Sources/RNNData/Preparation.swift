@@ -84,10 +84,11 @@ public enum Preparation: Sendable {
     ///     stored before `scaling`), or nil. Ignored unless the features are z-scored.
     ///   - scaling: previously fitted scalings to reuse exactly (a resumed run), or nil to fit
     ///     them on the training steps (heads, in-sequence steps) of each column.
+    ///   - isCancelled: polled every `Interruption.stride` steps; `.interrupted` when it says so.
     /// - Returns: inputs (L, S, N·C), targets (L, S, W), masks (L, S), the scalings.
     public static func prepare(_ series: Series, features: FeatureSpec, targets: TargetSpec,
                                validation: ValidationSpec?, stats: ZScoreStats? = nil,
-                               scaling: DataScaling? = nil) throws(DataError) -> PreparedData {
+                               scaling: DataScaling? = nil, isCancelled: () -> Bool = { false }) throws(DataError) -> PreparedData {
         try features.validate()
         try targets.validate()
         try validation?.validate()
@@ -156,6 +157,7 @@ public enum Preparation: Sendable {
             for s in 0..<count {
                 let d = source[s], n = d.count
                 for t in 0..<n {
+                    if t % Interruption.stride == 0, isCancelled() { throw .interrupted }
                     let base = (t * count + s) * featureWidth + block * window
                     if features.kind == .deltas {
                         let available = min(window, t)
@@ -189,6 +191,7 @@ public enum Preparation: Sendable {
                 let part = targets.segment(columns, range, missing: missing)
                 for local in 0..<range.count {
                     let t = range.lowerBound + local
+                    if t % Interruption.stride == 0, isCancelled() { throw .interrupted }
                     var stepDefined = false
                     for a in 0..<width {
                         let e = (t * count + s) * width + a

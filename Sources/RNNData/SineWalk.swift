@@ -92,8 +92,9 @@ extension Series {
     ///    - value_i = round(−a·sin(freq1·i) + b·sin(freq2·i) + bias + noise·n, decimals),
     ///      rounding half away from zero as `(x·10^d).rounded() / 10^d`.
     ///
-    /// - Throws: `DataError` for invalid options.
-    public static func sine(_ options: SineOptions, seed: UInt64) throws(DataError) -> Series {
+    /// - Parameter isCancelled: polled every `Interruption.stride` steps (a long series takes seconds).
+    /// - Throws: `DataError` for invalid options, `.interrupted` when cancelled.
+    public static func sine(_ options: SineOptions, seed: UInt64, isCancelled: () -> Bool = { false }) throws(DataError) -> Series {
         try options.validate()
         var rng = Random(masterSeed: seed, purpose: .data)
         let scale = pow(10.0, Double(options.decimals))
@@ -103,6 +104,7 @@ extension Series {
             var values = [Double](repeating: 0, count: options.length)
             var angle = rng.uniform(-Double.pi, Double.pi)
             for i in 0..<options.length {
+                if i % Interruption.stride == 0, isCancelled() { throw .interrupted }
                 if i >= 1 { angle += options.walk * rng.uniform(-1, 1) }
                 let gaussian = rng.gaussianDouble()
                 let a = abs(cos(angle)), b = abs(sin(angle))

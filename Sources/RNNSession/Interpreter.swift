@@ -1,4 +1,5 @@
 import Foundation
+import RNNData
 import RNNScript
 import RNNStore
 
@@ -302,6 +303,8 @@ public final class Interpreter {
                 effect = try Self.execute(command, on: &copy, context)
             } catch let error as ScriptError {
                 throw error
+            } catch DataError.interrupted {
+                return interrupted()        // stopped inside a long data step: nothing changed
             } catch {
                 throw ScriptError(.error("\(call.head.name): \(error)", range: call.range))
             }

@@ -27,12 +27,12 @@ enum RunController {
         if starting, w.trial.resumeInterrupted, let log, let name = options.name.map({ $0 + w.trial.nameSuffix }),
            let (checkpoint, epoch) = try interruptedCheckpoint(of: name, log: log), epoch < epochs {
             // A stopped sweep trial run again: the run goes on from where it stopped.
-            try resume(checkpoint, on: &w, log: log, emit: emit)
+            try resume(checkpoint, on: &w, log: log, emit: emit, isCancelled: context.isCancelled)
             epochs -= epoch
             starting = false
         }
         if starting {
-            try start(named: options.name, on: &w, log: log, emit: emit)
+            try start(named: options.name, on: &w, log: log, emit: emit, isCancelled: context.isCancelled)
         } else {
             try applyChanges(on: &w, log: log, emit: emit)
             if let log, let id = w.active!.storeID {
@@ -158,12 +158,13 @@ enum RunController {
 
     /// A new run from the current model and settings, recorded with where its weights came from.
     private static func start(named name: String?, on w: inout Workspace, log: SessionLog?,
-                              emit: (OutputEvent) -> Void) throws {
+                              emit: (OutputEvent) -> Void, isCancelled: () -> Bool) throws {
         let model = try w.checkedModel()
         var name = name
         if !w.trial.nameSuffix.isEmpty { name = (name ?? nextRunName(w.runs)) + w.trial.nameSuffix }
         if log == nil, let name, w.runs.contains(where: { $0.name == name }) { throw SessionError.runNameTaken(name) }
-        let (data, dataSettings) = try w.prepared()
+        try refuseUnfitPlans(for: model, in: w)
+        let (data, dataSettings) = try w.prepared(isCancelled: isCancelled)
         let s = w.settings
         var state = try RunState(runName: name ?? nextRunName(w.runs), masterSeed: s.seed, model: model,
                                  optimizer: s.optimizer, clip: s.clip, splitSchedule: try s.splits.schedule(),
@@ -251,6 +252,20 @@ enum RunController {
         return nil
     }
 
+    /// Refuses, from the shapes alone, a training whose chunks cannot fit the memory budget even
+    /// with recomputation: at once, before the data is prepared (which can take a while), rather
+    /// than when the trainer would allocate.
+    private static func refuseUnfitPlans(for model: Model, in w: Workspace) throws {
+        guard let data = w.data else { throw SessionError.noData }
+        let s = w.settings
+        for splits in Set(try s.splits.schedule().splits).sorted() {
+            let plan = MemoryPlan.make(spec: model.spec, inputWidth: model.inputWidth, targetWidth: s.targets.width,
+                                       sequences: data.series.count, length: data.series.longest, splits: splits,
+                                       parameterCount: model.parameterCount, budget: s.memoryBudget)
+            if !plan.fits { throw TrainingError.memoryExceeded(splits: splits, needed: plan.chunkBytes, budget: plan.budget) }
+        }
+    }
+
     private static func nextRunName(_ runs: [RunHistory]) -> String {
         var n = runs.count + 1
         while runs.contains(where: { $0.name == "run-\(n)" }) { n += 1 }
@@ -268,7 +283,8 @@ enum RunController {
     }
 
     /// `resume NAME`: everything the checkpoint holds becomes the workspace, and its run the active one.
-    static func resume(_ name: String, on w: inout Workspace, log: SessionLog, emit: (OutputEvent) -> Void) throws {
+    static func resume(_ name: String, on w: inout Workspace, log: SessionLog, emit: (OutputEvent) -> Void,
+                       isCancelled: () -> Bool) throws {
         let (state, runID) = try log.loadCheckpoint(name)
         guard let dataSettings = state.dataSettings else { throw SessionError.checkpointWithoutData(name) }
         if let run = try log.checked({ try log.store.storedRun(id: runID)?.run }), run.status == .running {
@@ -277,7 +293,7 @@ enum RunController {
         let series = try series(dataSettings.data, log: log)
         let prepared = try Preparation.prepare(series, features: dataSettings.features, targets: dataSettings.targets,
                                                validation: dataSettings.validation, stats: dataSettings.featureStats,
-                                               scaling: dataSettings.scaling)
+                                               scaling: dataSettings.scaling, isCancelled: isCancelled)
         let trainer = try Trainer(state: state, data: try TrainingData(prepared), memoryBudget: w.settings.memoryBudget)
         var s = w.settings
         s.seed = state.masterSeed

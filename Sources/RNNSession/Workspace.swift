@@ -66,11 +66,12 @@ struct Workspace {
 
     /// The tensors of the current data, features, targets and validation, and the settings
     /// (scalings included) a run keeps.
-    func prepared() throws -> (TrainingData, DataSettings) {
+    func prepared(isCancelled: () -> Bool = { false }) throws -> (TrainingData, DataSettings) {
         guard let data else { throw SessionError.noData }
         let s = settings
         try s.features.checkWindow(against: data.series)
-        let prepared = try Preparation.prepare(data.series, features: s.features, targets: s.targets, validation: s.validation)
+        let prepared = try Preparation.prepare(data.series, features: s.features, targets: s.targets, validation: s.validation,
+                                               isCancelled: isCancelled)
         let dataSettings = DataSettings(data: data.spec, features: s.features, targets: s.targets, validation: s.validation,
                                         prepared: prepared)
         return (try TrainingData(prepared), dataSettings)

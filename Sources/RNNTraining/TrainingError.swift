@@ -35,8 +35,8 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Bytes as gigabytes with two decimals, e.g. "1.25 GB".
+    /// Bytes as gigabytes with two decimals, e.g. "1.25 GB", or below 1 GB as megabytes ("12.5 MB").
     static func gigabytes(_ bytes: Int) -> String {
-        String(format: "%.2f GB", Double(bytes) / 1e9)
+        bytes < 1_000_000_000 ? String(format: "%.1f MB", Double(bytes) / 1e6) : String(format: "%.2f GB", Double(bytes) / 1e9)
     }
 }

@@ -39,15 +39,9 @@ enum Signals {
 
         var termination = sigaction()
         #if canImport(Glibc)
-        termination.__sigaction_handler.sa_handler = { signal in
-            terminationSignal.store(signal, ordering: .relaxed)
-            interruptRequested.store(true, ordering: .relaxed)
-        }
+        termination.__sigaction_handler.sa_handler = { signal in Signals.terminate(signal) }
         #else
-        termination.__sigaction_u.__sa_handler = { signal in
-            terminationSignal.store(signal, ordering: .relaxed)
-            interruptRequested.store(true, ordering: .relaxed)
-        }
+        termination.__sigaction_u.__sa_handler = { signal in Signals.terminate(signal) }
         #endif
         sigemptyset(&termination.sa_mask)
         termination.sa_flags = SA_RESTART
@@ -64,6 +58,15 @@ enum Signals {
         sigaddset(&signals, SIGHUP)
         sigaddset(&signals, SIGWINCH)
         pthread_sigmask(SIG_UNBLOCK, &signals, nil)
+    }
+
+    /// SIGTERM or SIGHUP: the first asks to stop at the next poll (a chunk boundary, a
+    /// statement, a data step's stride); a second one, while the first is still pending, ends
+    /// the process at once, as a user who sends it twice means (the store survives that as it
+    /// survives SIGKILL). Only async-signal-safe calls here.
+    static func terminate(_ signal: Int32) {
+        if terminationSignal.exchange(signal, ordering: .relaxed) != 0 { _exit(128 + signal) }
+        interruptRequested.store(true, ordering: .relaxed)
     }
 
     /// Installs the SIGCONT handler (it only raises `continueRequested`; the process continues

@@ -56,4 +56,43 @@ import Testing
         #expect(ContinuousClock.now - sent < .seconds(5))
         #expect(child.output.contains("interrupted"))
     }
+
+    /// Regression (trust issue): a long data step delayed Ctrl-C until it ended. The steps now
+    /// poll: SIGINT inside `data sine` (50 × 1,000,000 steps, tens of seconds in a debug build)
+    /// stops it, and the cell changes nothing (the `show data` after it is never reached).
+    @Test func ctrlCStopsALongDataStep() throws {
+        let work = try Scratch()
+        let child = try BackgroundRun(["--store", "d.sqlite", "-c",
+                                       "print started\ndata sine sequences=50 length=1000000\nprint \"not reached\""],
+                                      in: work.url)
+        try child.waitForOutput(containing: "started", timeout: .seconds(60))
+        Thread.sleep(forTimeInterval: 0.5)
+        let sent = ContinuousClock.now
+        child.send(SIGINT)
+        #expect(try child.wait(timeout: .seconds(60)) == 130, "\(child.errors)")
+        #expect(ContinuousClock.now - sent < .seconds(5), "stopped inside the data step, not after it")
+        #expect(child.output.contains("interrupted"))
+        #expect(!child.output.contains("not reached") && !child.output.contains("50 × 1000000 steps"))
+    }
+
+    /// A second SIGTERM while the first is still pending ends the process at once, so a step
+    /// that does not poll cannot hold it: initialising `lstm 1500` (an orthogonal 6000 × 1500
+    /// kernel, minutes in a debug build) is one.
+    @Test func aSecondTerminationSignalEndsTheProcessAtOnce() throws {
+        let work = try Scratch()
+        let child = try BackgroundRun(["--store", "s.sqlite", "-c", "print started\nmodel lstm 1500 -> dense 2\nprint done"],
+                                      in: work.url)
+        try child.waitForOutput(containing: "started", timeout: .seconds(60))
+        Thread.sleep(forTimeInterval: 0.3)
+        child.send(SIGTERM)
+        Thread.sleep(forTimeInterval: 1)
+        let sent = ContinuousClock.now
+        child.send(SIGTERM)
+        #expect(try child.wait(timeout: .seconds(300)) == 128 + SIGTERM)
+        #expect(ContinuousClock.now - sent < .seconds(5), "the second signal did not wait for the model")
+        #expect(!child.output.contains("done"))
+        let queue = try DatabaseQueue(path: work.file("s.sqlite").path)
+        defer { try? queue.close() }
+        #expect(try queue.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") } == "ok")
+    }
 }

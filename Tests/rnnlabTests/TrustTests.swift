@@ -74,6 +74,30 @@ import Testing
         #expect(ContinuousClock.now - start < .seconds(30))
     }
 
+    /// Regression (trust issue): `data sine sequences=10 length=1000000; … model lstm 1000 …;
+    /// train` aborted with "failed to allocate 160000000032 bytes" after 40 s. With segment
+    /// recomputation it now fits the default budget; under a budget it cannot meet it is refused
+    /// from the shapes alone, before the data is prepared: window 64 gives 640 M input values,
+    /// which preparing would refuse as too large, so seeing the memory refusal instead shows
+    /// it came first. Nothing is recorded.
+    @Test func anOversizedTrainIsRefusedBeforeAnythingIsPrepared() throws {
+        let work = try Scratch()
+        let result = try Binary.run(["--store", "m.sqlite", "-c", """
+            data sine sequences=10 length=1000000
+            features deltas window=64
+            model lstm 64 -> dense 2
+            memory 0.01
+            train epochs=1 name=big
+            """], in: work.url, timeout: .seconds(300))
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("<command line>:5:1: error: train: training in 1 chunk would need"), "\(result.stderr)")
+        #expect(result.stderr.contains("over the memory budget of 10.7 MB (raise memory, use more chunks"), "\(result.stderr)")
+        #expect(!result.stderr.contains("too large"))
+        let queue = try DatabaseQueue(path: work.file("m.sqlite").path)
+        defer { try? queue.close() }
+        #expect(try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM run") } == 0)
+    }
+
     @Test func storedTextCannotDriveTheTerminal() throws {
         let work = try Scratch()
         let name = "a\u{1B}]0;owned\u{07}b\u{1B}[2J"

@@ -10,11 +10,12 @@ enum DataExecutor {
         switch command {
         case let .sine(options):
             let seed = w.settings.seed
-            w.data = (.sine(options, seed: seed), try Series.sine(options, seed: seed))
+            w.data = (.sine(options, seed: seed), try Series.sine(options, seed: seed, isCancelled: context.isCancelled))
             w.endActiveRun()
             context.emit(.text(summary(w)))
         case let .csv(path, options):
-            let (series, source) = try Series.csv(path: context.input(path).path, options: options, displayName: path)
+            let (series, source) = try Series.csv(path: context.input(path).path, options: options, displayName: path,
+                                                  isCancelled: context.isCancelled)
             w.data = (.csv(source), series)
             w.endActiveRun()
             context.emit(.text(summary(w)))

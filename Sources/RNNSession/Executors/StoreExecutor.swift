@@ -42,7 +42,8 @@ enum StoreExecutor {
             }
             emit(.text("deleted checkpoint '\(name)'"))
         case let .resume(name):
-            try RunController.resume(name, on: &w, log: try context.store(for: "resume"), emit: emit)
+            try RunController.resume(name, on: &w, log: try context.store(for: "resume"), emit: emit,
+                                     isCancelled: context.isCancelled)
         case .sessions:
             let log = try context.store(for: "sessions")
             emit(.table(StoreTables.sessions(try log.checked { try log.store.sessionSummaries() }, current: log.sessionID)))
