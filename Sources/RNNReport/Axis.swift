@@ -46,8 +46,10 @@ public struct Axis: Sendable, Equatable {
     ///   - roundEnds: always widen the domain to ticks at both ends, which keeps ticks evenly
     ///     spread over a plot only a few rows high.
     ///   - integers: ticks at whole numbers only (an axis of epochs has no epoch 1.5).
+    ///   - endsAtData: the domain is exactly the data's range, with the nice ticks inside it (an
+    ///     axis of steps or epochs: 1,235 steps end at step 1,234, not at 1,400).
     public static func linear(covering lower: Double, _ upper: Double, maxTicks: Int, roundEnds: Bool = false,
-                              integers: Bool = false) -> Axis {
+                              integers: Bool = false, endsAtData: Bool = false) -> Axis {
         guard lower.isFinite, upper.isFinite else { return linear(covering: 0, 1, maxTicks: maxTicks) }
         var lo = min(lower, upper)
         var hi = max(lower, upper)
@@ -64,6 +66,9 @@ public struct Axis: Sendable, Equatable {
         if integers {
             steps = steps.filter { $0 >= 1 }
             if steps.isEmpty { steps = [1, 2, 5, 10] }
+        }
+        if endsAtData, !roundEnds {
+            return tightLinear(lo, hi, steps: steps, maxTicks: count, minimumTicks: 2) ?? plain(lower: lo, upper: hi)
         }
         // Round ends when they cost little space; otherwise the data's range with a 5% margin
         // and the ticks inside it (-0.05…1.02 would otherwise become -1…2 with four ticks).
@@ -107,14 +112,15 @@ public struct Axis: Sendable, Equatable {
     }
 
     /// The domain as given, with the multiples of the smallest step that fit inside it:
-    /// at most `maxTicks`, and at least three when `maxTicks` allows.
-    private static func tightLinear(_ lo: Double, _ hi: Double, steps: [Double], maxTicks: Int) -> Axis? {
+    /// at most `maxTicks`, and at least `minimumTicks` when `maxTicks` allows.
+    private static func tightLinear(_ lo: Double, _ hi: Double, steps: [Double], maxTicks: Int,
+                                    minimumTicks: Int = 3) -> Axis? {
         for step in steps {
             let first = Foundation.ceil(lo / step - 1e-9)
             let last = Foundation.floor(hi / step + 1e-9)
             guard first.isFinite, last.isFinite, last - first + 1 <= Double(maxTicks) else { continue }
             // Larger steps only give fewer ticks; too few, and the rounded ends serve better.
-            guard last - first + 1 >= Double(min(3, maxTicks)) else { return nil }
+            guard last - first + 1 >= Double(min(minimumTicks, maxTicks)) else { return nil }
             let ticks = stride(from: first, through: last, by: 1).map { $0 * step }
             return Axis(scale: .linear, lower: min(lo, ticks[0]), upper: max(hi, ticks[ticks.count - 1]), ticks: ticks,
                         labels: TickLabel.linear(ticks, step: step))

@@ -15,6 +15,9 @@ public struct SVGFigureOptions: Sendable, Equatable {
     /// TensorBoard's smoothing weight (``Smoothing/debiasedEMA(_:weight:)``); when above 0 the
     /// raw values stay visible as faint lines behind the smoothed ones, as in TensorBoard.
     public var smoothing: Double
+    /// The x axis ends exactly at the first and last x (a series over steps), rather than at
+    /// round numbers around them (a curve over epochs keeps its 0).
+    public var xEndsAtData = false
 
     /// Options with the defaults: 720 × 440 pixels, linear, unsmoothed.
     public init(width: Int = 720, height: Int = 440, logY: Bool = false, title: String? = nil,

@@ -71,13 +71,14 @@ struct SVGLayout {
 
         // As many x ticks as fit with room between their labels.
         var maxTicks = min(10, max(2, Int((plot.maxX - plot.minX) / 70)))
-        var xAxis = Axis.linear(covering: xRange.lowerBound, xRange.upperBound, maxTicks: maxTicks, integers: data.integralX)
+        var xAxis = Axis.linear(covering: xRange.lowerBound, xRange.upperBound, maxTicks: maxTicks, integers: data.integralX,
+                                endsAtData: options.xEndsAtData)
         while maxTicks > 2 {
             let widest = xAxis.labels.map { Self.textWidth($0, fontSize: 11) }.max() ?? 0
             if (widest + 16) * Double(xAxis.ticks.count) <= plot.maxX - plot.minX { break }
             maxTicks -= 1
             xAxis = Axis.linear(covering: xRange.lowerBound, xRange.upperBound, maxTicks: maxTicks,
-                                integers: data.integralX)
+                                integers: data.integralX, endsAtData: options.xEndsAtData)
         }
         self.xAxis = xAxis
     }

@@ -39,12 +39,14 @@ extension TerminalPlot {
 
             // As many x ticks as fit with two spaces between labels.
             var maxTicks = min(10, max(2, plotWidth / 7))
-            var axis = Axis.linear(covering: xRange.lowerBound, xRange.upperBound, maxTicks: maxTicks, integers: integralX)
+            var axis = Axis.linear(covering: xRange.lowerBound, xRange.upperBound, maxTicks: maxTicks, integers: integralX,
+                                   endsAtData: options.xEndsAtData)
             while maxTicks > 2 {
                 let longest = axis.labels.map(TextWidth.columns).max() ?? 1
                 if (longest + 2) * axis.ticks.count <= plotWidth { break }
                 maxTicks -= 1
-                axis = Axis.linear(covering: xRange.lowerBound, xRange.upperBound, maxTicks: maxTicks, integers: integralX)
+                axis = Axis.linear(covering: xRange.lowerBound, xRange.upperBound, maxTicks: maxTicks, integers: integralX,
+                                   endsAtData: options.xEndsAtData)
             }
             xAxis = axis
         }

@@ -17,6 +17,9 @@ public struct TerminalPlotOptions: Sendable, Equatable {
     public var yLabel: String?
     /// TensorBoard's smoothing weight (``Smoothing/debiasedEMA(_:weight:)``); 0 plots raw values.
     public var smoothing: Double
+    /// The x axis ends exactly at the first and last x (a series over steps), rather than at
+    /// round numbers around them (a curve over epochs keeps its 0).
+    public var xEndsAtData = false
 
     /// Options with the defaults of an 80-column terminal: 16 rows, linear, no colour.
     public init(width: Int = 80, height: Int = 16, logY: Bool = false, color: Bool = false,

@@ -16,9 +16,11 @@ public struct Figure: Sendable, Equatable {
     public var smoothing: Double
     /// Drawn in the terminal; false when the command wrote it to a file instead.
     public var inTerminal: Bool
+    /// A series over steps (data, predictions, forecasts): its x axis ends at the data.
+    public var xEndsAtData: Bool
 
     public init(title: String, xLabel: String, yLabel: String, series: [PlotSeries], logY: Bool = false,
-                smoothing: Double = 0, inTerminal: Bool = true) {
+                smoothing: Double = 0, inTerminal: Bool = true, xEndsAtData: Bool = false) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
@@ -26,19 +28,22 @@ public struct Figure: Sendable, Equatable {
         self.logY = logY
         self.smoothing = smoothing
         self.inTerminal = inTerminal
+        self.xEndsAtData = xEndsAtData
     }
 
     /// Braille (or, without colour, one symbol per series) fitted to `width` columns.
     public func terminalText(width: Int, color: Bool) -> String {
-        TerminalPlot.render(series, options: TerminalPlotOptions(
-            width: width, height: 16, logY: logY, color: color, title: title, xLabel: xLabel, yLabel: yLabel,
-            smoothing: smoothing))
+        var options = TerminalPlotOptions(width: width, height: 16, logY: logY, color: color, title: title,
+                                          xLabel: xLabel, yLabel: yLabel, smoothing: smoothing)
+        options.xEndsAtData = xEndsAtData
+        return TerminalPlot.render(series, options: options)
     }
 
     /// A standalone SVG document.
     public var svg: String {
-        SVGFigure.render(series, options: SVGFigureOptions(logY: logY, title: title, xLabel: xLabel, yLabel: yLabel,
-                                                           smoothing: smoothing)) + "\n"
+        var options = SVGFigureOptions(logY: logY, title: title, xLabel: xLabel, yLabel: yLabel, smoothing: smoothing)
+        options.xEndsAtData = xEndsAtData
+        return SVGFigure.render(series, options: options) + "\n"
     }
 
     /// The figure with its title and series names safe to draw on a terminal (`VisibleText`).

@@ -57,6 +57,25 @@ import Testing
         #expect(abs((x21 - left) / (right - left) - 0.21) < 0.001)
     }
 
+    /// Trust issue: a data plot's axis ran past the data (1,235 steps drawn on 0…1,400). A
+    /// series over steps ends at its first and last step, with the nice ticks inside.
+    @Test func aSeriesOverStepsEndsAtTheData() throws {
+        let series = [PlotSeries(name: "sequence 1", values: (0..<1235).map { sin(Double($0) / 100) })]
+        var options = SVGFigureOptions(xLabel: "step", yLabel: "value")
+        options.xEndsAtData = true
+        let xml = try ParsedXML(SVGFigure.render(series, options: options))
+        let ticks = xml.all("text", inside: "x-ticks").compactMap { Double($0.text) }
+        #expect(ticks == [200, 400, 600, 800, 1000, 1200])
+        let path = try #require(xml.all("path", withClass: "series").first?.attributes["d"])
+        let lastX = try #require(path.split(whereSeparator: { "MLZ ".contains($0) }).dropLast().last.flatMap { Double($0.split(separator: ",")[0]) })
+        let axis = xml.all("line", inside: "axes")
+        let right = try #require(Double(axis[1].attributes["x2"] ?? ""))
+        #expect(abs(lastX - right) < 0.01, "the last step is at the right edge")
+        // A curve over epochs keeps its round ends (the default).
+        let curves = try ParsedXML(SVGFigure.render(series, options: SVGFigureOptions()))
+        #expect(curves.all("text", inside: "x-ticks").last?.text == "1400")
+    }
+
     @Test func logScaleTicksAreDecades() throws {
         let svg = SVGFigure.render(Samples.optimizers, options: SVGFigureOptions(logY: true, yLabel: "loss"))
         let xml = try ParsedXML(svg)

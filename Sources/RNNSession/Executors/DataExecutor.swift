@@ -72,6 +72,7 @@ enum DataExecutor {
         guard sequence <= data.series.count else { throw SessionError.sequenceOutOfRange(sequence, count: data.series.count) }
         let values = data.series.sequences[sequence - 1]
         return Figure(title: "sequence \(sequence) of \(data.series.count): \(data.spec.text)", xLabel: "step", yLabel: "value",
-                      series: [PlotSeries(name: data.series.names?[sequence - 1] ?? "sequence \(sequence)", values: values)])
+                      series: [PlotSeries(name: data.series.names?[sequence - 1] ?? "sequence \(sequence)", values: values)],
+                      xEndsAtData: true)
     }
 }

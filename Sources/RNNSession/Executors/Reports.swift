@@ -92,7 +92,7 @@ enum Reports {
         }
         let run = w.active.map { " (run '\($0.name)')" } ?? ""
         return Figure(title: "predictions for sequence \(sequence)\(run)", xLabel: "step", yLabel: "target / output",
-                      series: series)
+                      series: series, xEndsAtData: true)
     }
 
     /// The forecast rows and the target names.
@@ -123,7 +123,8 @@ enum Reports {
             PlotPoint(x: Double(history.count + t + 1), y: r.values.first ?? r.predictions[0])
         })
         return Figure(title: "forecast of sequence \(s + 1), \(Plural.count(rows.count, "step")) past the end",
-                      xLabel: "step", yLabel: series.channelNames[channel], series: [known, ahead])
+                      xLabel: "step", yLabel: series.channelNames[channel], series: [known, ahead],
+                      xEndsAtData: true)
     }
 
     /// `forecast`: the rows as a table and as SPEC §8's CSV (`sequence,time,NAME_pred…`).
