@@ -117,6 +117,36 @@ public enum RunTables {
         return TextTable(columns: fixedColumns + differing, rows: zip(rows, settings).map { $0 + $1 })
     }
 
+    /// The order a sweep's runs are compared in, best loss first (runs without one last; ties
+    /// by trial, so the order never depends on which trial finished first); nil unless every
+    /// run comes from one and the same sweep.
+    public static func sweepOrder(_ runs: [RunOverview]) -> [Int]? {
+        guard let sweep = runs.first?.sweep, runs.allSatisfy({ $0.sweep == sweep }) else { return nil }
+        func key(_ i: Int) -> (Double, Int, Int) {
+            (runs[i].best?.loss ?? .infinity, runs[i].value(SweepTags.trial).flatMap { Int($0) } ?? .max, i)
+        }
+        return runs.indices.sorted { key($0) < key($1) }
+    }
+
+    /// A sweep's runs side by side: the values its grid varied (only those that differ), then
+    /// best, final loss, epochs and time; in the order given (`sweepOrder`: best first).
+    public static func sweepCompare(_ runs: [RunOverview]) -> TextTable {
+        var keys: [String] = []
+        for run in runs { for (key, _) in SweepTags.values(run.configuration) where !keys.contains(key) { keys.append(key) } }
+        let swept = keys.filter { key in Set(runs.map { r in SweepTags.values(r.configuration).first { $0.key == key }?.value }).count > 1 }
+        let bests = runs.compactMap { $0.best?.loss }
+        let level = bests.count == runs.count ? bests.max() : nil
+        let columns = ["run"] + swept + ["best", "final loss", "epochs"] + (level.map { ["epochs to \(loss($0))"] } ?? [])
+            + ["seconds", "status"]
+        return TextTable(columns: columns, rows: runs.map { r in
+            let values = SweepTags.values(r.configuration)
+            var row = [r.name] + swept.map { key in abbreviated(values.first { $0.key == key }?.value ?? "", 24) }
+            row += [r.best.map { "\(loss($0.loss)) @\($0.epoch)" } ?? "–", r.finalLoss.map(loss) ?? "–", "\(r.epochCount)"]
+            if let level { row.append(r.monitored.firstIndex { $0 <= level }.map { "\($0 + 1)" } ?? "–") }
+            return row + [String(format: "%.1f", r.seconds), r.status]
+        })
+    }
+
     /// At most `width` characters, the cut marked with `…`.
     static func abbreviated(_ text: String, _ width: Int) -> String {
         text.count <= width ? text : String(text.prefix(width - 1)) + "…"

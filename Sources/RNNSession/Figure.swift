@@ -102,6 +102,18 @@ enum Figures {
                       logY: logY, smoothing: smoothing)
     }
 
+    /// `compare`: the table and the overlaid loss curves. A sweep's runs (all from one sweep)
+    /// come best first, with only the values the sweep varied as columns.
+    static func comparison(_ runs: [RunHistory], logY: Bool) throws -> (TextTable, Figure) {
+        guard let order = RunTables.sweepOrder(runs.map(\.overview)) else {
+            return (RunTables.compare(runs.map(\.overview)), try curves(runs, metric: .loss, logY: logY, smoothing: 0))
+        }
+        let sorted = order.map { runs[$0] }
+        var figure = try curves(sorted, metric: .loss, logY: logY, smoothing: 0)
+        figure.title = "loss: sweep \(sorted[0].overview.sweep ?? ""), \(Plural.count(sorted.count, "run")), best first"
+        return (RunTables.sweepCompare(sorted.map(\.overview)), figure)
+    }
+
     /// `K=50` at the first epoch trained with a new K.
     static func splitChanges(_ metrics: [EpochMetrics]) -> [PlotMarker] {
         zip(metrics, metrics.dropFirst()).compactMap { previous, m in

@@ -5,6 +5,7 @@ import RNNScript
 /// would be right.
 public enum SessionError: Error, Sendable, Equatable, CustomStringConvertible {
     case noData
+    case noSweepRuns(String, stores: Int)
     case noModel
     /// `weights import` fills the weights of a model that must exist first.
     case importNeedsModel
@@ -40,6 +41,8 @@ public enum SessionError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
+        case let .noSweepRuns(sweep, stores):
+            "no run of sweep '\(sweep)' in \(Plural.count(stores, "finished trial store")) (see 'rnnlab sweep status')"
         case .noData:
             "no data yet: generate it with 'data sine' or load it with 'data csv \"FILE\" column=NAME'"
         case .noModel:

@@ -139,13 +139,18 @@ public final class SessionLog {
             guard let reference = RNNStore.RunReference.parse(name), let stored = try store.storedRun(reference) else {
                 return nil
             }
-            let id = stored.run.id!
-            return RunHistory(name: stored.isLatestOfName ? stored.run.name : stored.qualifiedName, status: stored.run.status,
-                              session: stored.run.sessionID, metrics: try store.metrics(runID: id).map(Self.epochMetrics),
-                              configuration: ConfigurationJSON.decode(stored.run.configuration),
-                              events: try store.runEvents(runID: id).map(StoreMapping.event),
-                              parent: try store.lineages()[id]?.source)
+            return try Self.history(of: stored, in: store)
         }
+    }
+
+    /// A stored run as the session knows runs: its metrics, changes and lineage.
+    static func history(of stored: StoredRun, in store: Store) throws(StoreError) -> RunHistory {
+        let id = stored.run.id!
+        return RunHistory(name: stored.isLatestOfName ? stored.run.name : stored.qualifiedName, status: stored.run.status,
+                          session: stored.run.sessionID, metrics: try store.metrics(runID: id).map(epochMetrics),
+                          configuration: ConfigurationJSON.decode(stored.run.configuration),
+                          events: try store.runEvents(runID: id).map(StoreMapping.event),
+                          parent: try store.lineages()[id]?.source)
     }
 
     /// Every run name in the store, each once.

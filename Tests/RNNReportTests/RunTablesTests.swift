@@ -34,6 +34,29 @@ import Testing
         #expect(!table.columns.contains("seed") && !table.columns.contains("clip"))
     }
 
+    /// A sweep's runs (sweep issue): best first, ties by trial, and only the swept values that
+    /// differ as columns; runs of two sweeps, or not of one, compare as before.
+    @Test func aSweepComparesBestFirstWithItsSweptValues() throws {
+        func trial(_ n: Int, _ monitored: [Double], optimizer: String, clip: String, sweep: String = "sweep-g") -> RunOverview {
+            var r = Self.run("g-t\(n)", monitored, optimizer: [("optimizer", optimizer), ("optimizer.lr", "0.01")])
+            r.configuration += [(SweepTags.sweep, sweep), (SweepTags.trial, "\(n)"), (SweepTags.value("optimizer"), optimizer),
+                                (SweepTags.value("clip"), clip), (SweepTags.value("length"), "200")]
+            return r
+        }
+        let runs = [trial(0, [0.5, 0.4], optimizer: "sgd", clip: "off"), trial(1, [0.5, 0.2], optimizer: "sgd", clip: "1.0"),
+                    trial(2, [0.3, 0.1], optimizer: "adam", clip: "off"), trial(3, [0.1, 0.2], optimizer: "adam", clip: "1.0"),
+                    trial(4, [], optimizer: "rmsprop", clip: "off")]
+        let order = try #require(RunTables.sweepOrder(runs))
+        #expect(order == [2, 3, 1, 0, 4], "0.1 @2 (trial 2) ties 0.1 @1 (trial 3) and comes first; no loss last")
+        let table = RunTables.sweepCompare(order.map { runs[$0] })
+        #expect(Array(table.columns.prefix(4)) == ["run", "optimizer", "clip", "best"], "length is the same everywhere")
+        #expect(!table.columns.contains("optimizer.lr") && !table.columns.contains("seed"))
+        #expect(table.rows.map { $0[0] } == ["g-t2", "g-t3", "g-t1", "g-t0", "g-t4"])
+        #expect(table.rows[0][3] == "0.100000 @2" && table.rows[4][3] == "–")
+        #expect(RunTables.sweepOrder(runs + [trial(5, [0.1], optimizer: "sgd", clip: "off", sweep: "other")]) == nil)
+        #expect(RunTables.sweepOrder([Self.sgd, Self.adam]) == nil)
+    }
+
     /// Long settings are cut so the table fits 100 columns.
     @Test func compareFitsAHundredColumns() {
         let model = "dense 64 relu -> noise 0.1 -> dense 64 relu -> noise 0.1 -> lstm 64 -> noise 0.1 -> lstm 64 -> dense 2 linear"

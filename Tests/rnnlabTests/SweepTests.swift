@@ -68,9 +68,26 @@ import Testing
         // Clipping at 1.0 must differ from none somewhere, or the grid proved nothing about `clip $clip`.
         let runs = try Binary.run(["-c", "runs", "--store", "all.sqlite"], in: work.url)
         for n in 0..<4 { #expect(runs.stdout.contains("g-t\(n)"), "\(runs.stdout)") }
+        // compare over the sweep: best first, only the swept values as columns.
         let compared = try Binary.run(["-c", "compare \"g-t*\"", "--store", "all.sqlite"], in: work.url)
         #expect(compared.status == 0, "\(compared.stderr)")
-        #expect(compared.stdout.contains("$optimizer") && compared.stdout.contains("norm 1.0"), "\(compared.stdout)")
+        let trialOf = ["sgd off": 0, "sgd 1.0": 1, "adam off": 2, "adam 1.0": 3]     // the grid's order
+        func rank(_ entry: (key: String, value: [UInt64])) -> (Double, Int) {
+            (entry.value.map(Double.init(bitPattern:)).min()!, trialOf[entry.key]!)
+        }
+        let bestFirst = swept.sorted { rank($0) < rank($1) }
+        try Self.expectSweepTable(compared.stdout, order: bestFirst.map(\.key))
+        // sweep report: the same table from the trials' own stores, the curves as SVG, no store written.
+        let sessionsBefore = try Self.sessionCount(work.file("sweep-grid/trials/000/trial.sqlite").path)
+        let report = try Binary.run(["sweep", "report", "sweep-grid", "--to", "grid.svg"], in: work.url)
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(report.stdout.hasPrefix("sweep sweep-grid: 4 of 4 trials finished; best loss first\n"))
+        try Self.expectSweepTable(report.stdout, order: bestFirst.map(\.key))
+        let svg = try String(contentsOf: work.file("grid.svg"), encoding: .utf8)
+        #expect(svg.components(separatedBy: "class=\"series\"").count - 1 == 4, "one curve per trial")
+        #expect(try Self.sessionCount(work.file("sweep-grid/trials/000/trial.sqlite").path) == sessionsBefore)
+        let refused = try Binary.run(["sweep", "report", "sweep-grid", "--to", "grid.svg"], in: work.url)
+        #expect(refused.status == 2 && refused.stderr.contains("grid.svg exists; add --force"), "\(refused.stderr)")
 
         // Again: nothing runs, and merging again adds nothing.
         let again = try Binary.run(["sweep", "grid.rnn"] + Self.grid + ["--jobs", "2", "--store", "all.sqlite"], in: work.url)
@@ -86,6 +103,23 @@ import Testing
         let other = try Binary.run(["sweep", "grid.rnn", "--grid", "optimizer=rmsprop", "--store", "all.sqlite"], in: work.url)
         #expect(other.status == 2)
         #expect(other.stderr.contains("holds another sweep's plan"))
+    }
+
+    /// A sweep table: the columns run, optimizer, clip (the swept values, `$` gone, nothing
+    /// else of the configuration), then best …; the rows in `order` ("adam off", …).
+    static func expectSweepTable(_ text: String, order: [String]) throws {
+        let lines = text.split(separator: "\n").map(String.init)
+        let header = try #require(lines.firstIndex { $0.hasPrefix("run ") })
+        #expect(lines[header].split(separator: " ").prefix(4) == ["run", "optimizer", "clip", "best"], "\(text)")
+        #expect(!text.contains("$optimizer") && !text.contains("optimizer.lr") && !text.contains("norm 1.0"))
+        let rows = lines[(header + 2)..<(header + 2 + order.count)].map { $0.split(separator: " ").map(String.init) }
+        #expect(rows.map { "\($0[1]) \($0[2])" } == order, "\(text)")
+    }
+
+    static func sessionCount(_ path: String) throws -> Int {
+        let store = try Store.open(path: path)
+        defer { try? store.close() }
+        return try store.sessions().count
     }
 
     @Test func usageErrorsExitTwo() throws {

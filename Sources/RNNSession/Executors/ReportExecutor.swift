@@ -14,9 +14,9 @@ enum ReportExecutor {
             }
             context.emit(.table(RunTables.runs(overviews)))
         case let .compare(names, logY, figure):
-            let compared = try records(names, w, context.log)
-            context.emit(.table(RunTables.compare(compared.map(\.overview))))
-            try show(try Figures.curves(compared, metric: .loss, logY: logY, smoothing: 0), figure, context)
+            let (table, curves) = try Figures.comparison(try records(names, w, context.log), logY: logY)
+            context.emit(.table(table))
+            try show(curves, figure, context)
         case let .plot(metric, names, logY, smoothing, figure):
             let curves = try Figures.curves(try records(names, w, context.log), metric: metric, logY: logY,
                                             smoothing: smoothing)

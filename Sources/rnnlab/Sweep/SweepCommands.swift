@@ -12,7 +12,7 @@ import RNNStore
 struct Sweep: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a script over a grid (or random points) of its lets, locally or as a Slurm job array.",
-        subcommands: [SweepRun.self, SweepStatusCommand.self, SweepCollect.self, SweepTask.self],
+        subcommands: [SweepRun.self, SweepStatusCommand.self, SweepCollect.self, SweepReportCommand.self, SweepTask.self],
         defaultSubcommand: SweepRun.self
     )
 }

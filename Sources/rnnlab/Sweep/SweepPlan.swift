@@ -1,4 +1,5 @@
 import Foundation
+import RNNReport
 
 /// A sweep's trials as `DIR/plan.json` records them (SPEC §10): the script, the thread count,
 /// the binary that runs them, and each trial's `--set` values. Every path is absolute, so a
@@ -41,8 +42,9 @@ struct SweepPlan: Codable, Equatable {
     func arguments(of trial: Trial, store: String) -> [String] {
         var arguments = ["run", script]
         for setting in trial.values { arguments.append("--set=\(setting.name)=\(setting.value)") }
-        arguments += ["--threads", "\(threads)", "--store", store, "--tag", "sweep=\(name)", "--tag", "trial=\(trial.index)"]
-        for setting in trial.values { arguments.append("--tag=$\(setting.name)=\(setting.value)") }
+        arguments += ["--threads", "\(threads)", "--store", store, "--tag", "\(SweepTags.sweep)=\(name)",
+                      "--tag", "\(SweepTags.trial)=\(trial.index)"]
+        for setting in trial.values { arguments.append("--tag=\(SweepTags.value(setting.name))=\(setting.value)") }
         if !trial.nameSuffix.isEmpty { arguments.append("--name-suffix=\(trial.nameSuffix)") }
         return arguments
     }
