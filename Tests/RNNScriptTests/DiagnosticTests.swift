@@ -24,13 +24,10 @@ import Testing
             train name=“x”
                          ^
             """#),
-        Golden(source: "train name='x'", expected: #"""
-            t.rnn:1:12: error: unexpected character "'" (strings are written in double quotes)
-            train name='x'
-                       ^
-            t.rnn:1:14: error: unexpected character "'" (strings are written in double quotes)
-            train name='x'
-                         ^
+        Golden(source: "train name='x", expected: #"""
+            t.rnn:1:12: error: unterminated string (strings close with '"' on the same line)
+            train name='x
+                       ^~
             """#),
         Golden(source: "seed\u{A0}7", expected: #"""
             t.rnn:1:5: error: unexpected character U+00A0 (NO-BREAK SPACE) (use a plain space)

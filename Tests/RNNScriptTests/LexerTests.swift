@@ -37,6 +37,8 @@ import Testing
         Case(source: "let x = ${y}", tokens: ["let", "x", "=", "$y"]),
         Case(source: #""a\"b\\c\nd\te\$f""#, tokens: ["\"a\"b\\c\nd\te$f\""]),
         Case(source: ##""${opt}x $a$b" "" "#no comment""##, tokens: ["\"$opt|x |$a|$b\"", "\"\"", "\"#no comment\""]),
+        // Single quotes: the text as written, as in a shell (no interpolation, no escapes).
+        Case(source: #"compare 't-*' '$x\n' ''"#, tokens: ["compare", "\"t-*\"", "\"$x\\n\"", "\"\""]),
         Case(source: "a \\\nb", tokens: ["a", "b"]),
         Case(source: "a \\  \t\r\nb", tokens: ["a", "b"]),
         Case(source: "a\r\nb\rc\nd", tokens: ["a", "⏎", "b", "⏎", "c", "⏎", "d"]),

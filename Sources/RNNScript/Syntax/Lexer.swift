@@ -69,6 +69,7 @@ public struct Lexer: Sendable, Equatable {
         case "}": advance(); return token(.rightBrace, from: start)
         case "-" where peek(1) == ">": advance(); advance(); return token(.arrow, from: start)
         case "\"": return string(from: start)
+        case "'": return literalString(from: start)
         case "$":
             advance()
             guard let name = variableName(from: start, inString: false) else { return token(.invalid, from: start) }
@@ -149,6 +150,25 @@ public struct Lexer: Sendable, Equatable {
     }
 
     // MARK: - Strings and variables
+
+    /// A single-quoted string, from its opening quote: the text exactly as written, as in a
+    /// shell (no `$` interpolation, no escapes), so a glob or a path reads as typed: `'t-*'`.
+    private mutating func literalString(from start: SourceLocation) -> Token {
+        advance()
+        let textStart = location
+        var text = String.UnicodeScalarView()
+        while let scalar = peek(), scalar != "'", scalar != "\n", scalar != "\r" {
+            text.append(scalar)
+            advance()
+        }
+        guard peek() == "'" else {
+            report(.unterminatedString, SourceRange(start: start, end: location))
+            return token(.invalid, from: start)
+        }
+        let parts = text.isEmpty ? [] : [StringPart(.text(String(text)), range: SourceRange(start: textStart, end: location))]
+        advance()
+        return token(.string(parts), from: start)
+    }
 
     /// A double-quoted string, from its opening quote.
     private mutating func string(from start: SourceLocation) -> Token {

@@ -146,7 +146,6 @@ func isVisible(_ scalar: Unicode.Scalar) -> Bool {
 
 private func characterHint(_ scalar: Unicode.Scalar) -> String? {
     switch scalar {
-    case "'": "strings are written in double quotes"
     case "\u{201C}", "\u{201D}", "\u{201E}", "\u{2018}", "\u{2019}", "\u{00AB}", "\u{00BB}":
         "strings are written in straight double quotes"
     case "(", ")", "[", "]": "lists are written without brackets: a,b,c"
