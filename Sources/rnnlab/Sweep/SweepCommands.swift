@@ -204,8 +204,11 @@ struct StoreMergeCommand: ParsableCommand {
         for path in paths {
             do {
                 let s = try store.merge(from: path)
-                var line = "\(path): \(s.sessions) sessions, \(s.runs) runs, \(s.checkpoints) checkpoints"
-                if s.sessionsAlreadyPresent > 0 { line += " (\(s.sessionsAlreadyPresent) sessions merged before: skipped)" }
+                var line = "\(path): \(Plural.count(s.sessions, "session")), \(Plural.count(s.runs, "run")), "
+                    + Plural.count(s.checkpoints, "checkpoint")
+                if s.sessionsAlreadyPresent > 0 {
+                    line += " (\(Plural.count(s.sessionsAlreadyPresent, "session")) merged before: skipped)"
+                }
                 for renamed in s.renamedCheckpoints { line += "\n  checkpoint \(renamed.from) kept as \(renamed.to)" }
                 Console.write(line + "\n", to: .output)
             } catch {
