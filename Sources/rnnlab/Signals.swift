@@ -16,6 +16,9 @@ let interruptRequested = Atomic<Bool>(false)
 /// store and exits with 128 + the signal.
 let terminationSignal = Atomic<Int32>(0)
 
+/// When the first SIGTERM or SIGHUP arrived (CLOCK_MONOTONIC, nanoseconds).
+let firstTermination = Atomic<Int64>(0)
+
 /// Set by SIGCONT (`fg` after Ctrl-Z): the shell had the terminal meanwhile and reset the
 /// modes readline set, so a prompt that is still waiting must set them again.
 let continueRequested = Atomic<Bool>(false)
@@ -61,11 +64,21 @@ enum Signals {
     }
 
     /// SIGTERM or SIGHUP: the first asks to stop at the next poll (a chunk boundary, a
-    /// statement, a data step's stride); a second one, while the first is still pending, ends
-    /// the process at once, as a user who sends it twice means (the store survives that as it
-    /// survives SIGKILL). Only async-signal-safe calls here.
+    /// statement, a data step's stride). Another one at least a second later, while the first
+    /// is still pending, ends the process at once, as whoever sends it again means (the store
+    /// survives that as it survives SIGKILL). One within the second is the same request
+    /// arriving twice (a scheduler signals every process of a job, and a sweep task forwards
+    /// its own to its trial) and must not cost the trial its orderly stop.
+    /// Only async-signal-safe calls here (`clock_gettime`, `_exit`).
     static func terminate(_ signal: Int32) {
-        if terminationSignal.exchange(signal, ordering: .relaxed) != 0 { _exit(128 + signal) }
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        let nanoseconds = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+        if terminationSignal.exchange(signal, ordering: .relaxed) != 0 {
+            if nanoseconds - firstTermination.load(ordering: .relaxed) >= 1_000_000_000 { _exit(128 + signal) }
+            return
+        }
+        firstTermination.store(nanoseconds, ordering: .relaxed)
         interruptRequested.store(true, ordering: .relaxed)
     }
 
