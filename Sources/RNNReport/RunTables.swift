@@ -131,20 +131,25 @@ public enum RunTables {
     /// A sweep's runs side by side: the values its grid varied (only those that differ), then
     /// best, final loss, epochs and time; in the order given (`sweepOrder`: best first).
     public static func sweepCompare(_ runs: [RunOverview]) -> TextTable {
-        var keys: [String] = []
-        for run in runs { for (key, _) in SweepTags.values(run.configuration) where !keys.contains(key) { keys.append(key) } }
-        let swept = keys.filter { key in Set(runs.map { r in SweepTags.values(r.configuration).first { $0.key == key }?.value }).count > 1 }
+        let swept = sweptKeys(runs)
         let bests = runs.compactMap { $0.best?.loss }
         let level = bests.count == runs.count ? bests.max() : nil
+        let allFinished = runs.allSatisfy { $0.status == "finished" }
         let columns = ["run"] + swept + ["best", "final loss", "epochs"] + (level.map { ["epochs to \(loss($0))"] } ?? [])
-            + ["seconds", "status"]
+            + ["seconds"] + (allFinished ? [] : ["status"])
         return TextTable(columns: columns, rows: runs.map { r in
-            let values = SweepTags.values(r.configuration)
-            var row = [r.name] + swept.map { key in abbreviated(values.first { $0.key == key }?.value ?? "", 24) }
+            var row = [r.name] + swept.map { key in abbreviated(r.sweptValue(key) ?? "", 24) }
             row += [r.best.map { "\(loss($0.loss)) @\($0.epoch)" } ?? "–", r.finalLoss.map(loss) ?? "–", "\(r.epochCount)"]
             if let level { row.append(r.monitored.firstIndex { $0 <= level }.map { "\($0 + 1)" } ?? "–") }
-            return row + [String(format: "%.1f", r.seconds), r.status]
+            return row + [String(format: "%.1f", r.seconds)] + (allFinished ? [] : [r.status])
         })
+    }
+
+    /// The swept names whose values differ between the runs, in the order the runs list them.
+    public static func sweptKeys(_ runs: [RunOverview]) -> [String] {
+        var keys: [String] = []
+        for run in runs { for (key, _) in SweepTags.values(run.configuration) where !keys.contains(key) { keys.append(key) } }
+        return keys.filter { key in Set(runs.map { $0.sweptValue(key) }).count > 1 }
     }
 
     /// At most `width` characters, the cut marked with `…`.

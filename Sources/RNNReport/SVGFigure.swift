@@ -7,12 +7,22 @@
 /// gives the same bytes. It has no XML prolog, so it can also be inlined into HTML.
 public enum SVGFigure {
     /// Okabe and Ito's colour-blind-safe palette (*Color Universal Design*, 2002) without its
-    /// yellow, too pale for a line on white; series beyond seven reuse the colours in order.
+    /// yellow, too pale for a line on white; series beyond seven reuse the colours in order,
+    /// dashed (then dotted) so that no two lines look alike (a sweep has a dozen).
     static let palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
     static let fontFamily = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif"
 
     static func color(forSeries index: Int) -> String {
         palette[index % palette.count]
+    }
+
+    /// Solid for the first seven series, then dashed, then dotted, then solid again.
+    static func dash(forSeries index: Int) -> [(String, String)] {
+        switch (index / palette.count) % 3 {
+        case 1: [("stroke-dasharray", "7 4")]
+        case 2: [("stroke-dasharray", "1.5 3")]
+        default: []
+        }
     }
 
     /// Renders the series as an SVG document (one `<svg>` element, lines joined by `\n`).
@@ -132,7 +142,8 @@ public enum SVGFigure {
                        ("stroke-linecap", "round")])
         for line in data.lines where !line.segments.isEmpty {
             let color = color(forSeries: line.index)
-            svg.element("path", [("class", "series"), ("d", layout.pathData(line.segments)), ("stroke", color)])
+            svg.element("path", [("class", "series"), ("d", layout.pathData(line.segments)), ("stroke", color)]
+                        + dash(forSeries: line.index))
             for segment in line.segments where segment.count == 1 {
                 svg.element("circle", [("cx", SVGMarkup.number(layout.pixelX(segment[0].x))),
                                        ("cy", SVGMarkup.number(layout.pixelY(segment[0].y))), ("r", "2.5"),
@@ -149,7 +160,7 @@ public enum SVGFigure {
             let (x, y) = (entry.x, entry.y)
             svg.element("line", [("x1", SVGMarkup.number(x)), ("y1", SVGMarkup.number(y)), ("x2", SVGMarkup.number(x + 20)),
                                  ("y2", SVGMarkup.number(y)), ("stroke", color), ("stroke-width", "3"),
-                                 ("stroke-linecap", "round")])
+                                 ("stroke-linecap", "round")] + dash(forSeries: entry.index))
             svg.element("text", [("x", SVGMarkup.number(x + 26)), ("y", SVGMarkup.number(y)), ("dy", "0.32em")],
                         text: entry.text)
         }

@@ -15,4 +15,7 @@ public enum SweepTags {
 extension RunOverview {
     /// The sweep the run belongs to, when a sweep ran it.
     public var sweep: String? { value(SweepTags.sweep) }
+
+    /// The value its trial set for `let name`.
+    public func sweptValue(_ name: String) -> String? { value(SweepTags.value(name)) }
 }

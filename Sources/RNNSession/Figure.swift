@@ -109,9 +109,14 @@ enum Figures {
             return (RunTables.compare(runs.map(\.overview)), try curves(runs, metric: .loss, logY: logY, smoothing: 0))
         }
         let sorted = order.map { runs[$0] }
+        let overviews = sorted.map(\.overview), swept = RunTables.sweptKeys(overviews)
         var figure = try curves(sorted, metric: .loss, logY: logY, smoothing: 0)
-        figure.title = "loss: sweep \(sorted[0].overview.sweep ?? ""), \(Plural.count(sorted.count, "run")), best first"
-        return (RunTables.sweepCompare(sorted.map(\.overview)), figure)
+        figure.title = "loss: \(overviews[0].sweep ?? ""), \(Plural.count(sorted.count, "run")), best first"
+        // The legend says what each trial set: `g-t8 adam off 100,50,10,2,1`.
+        for (i, run) in overviews.enumerated() {
+            figure.series[i].name = ([run.name] + swept.compactMap { run.sweptValue($0) }).joined(separator: " ")
+        }
+        return (RunTables.sweepCompare(overviews), figure)
     }
 
     /// `K=50` at the first epoch trained with a new K.

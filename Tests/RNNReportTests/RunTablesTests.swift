@@ -53,6 +53,11 @@ import Testing
         #expect(!table.columns.contains("optimizer.lr") && !table.columns.contains("seed"))
         #expect(table.rows.map { $0[0] } == ["g-t2", "g-t3", "g-t1", "g-t0", "g-t4"])
         #expect(table.rows[0][3] == "0.100000 @2" && table.rows[4][3] == "–")
+        #expect(table.columns.last == "seconds", "a status column only when some run did not finish")
+        var stopped = runs
+        stopped[1].status = "interrupted"
+        #expect(RunTables.sweepCompare(stopped).columns.last == "status")
+        #expect(RunTables.sweptKeys(runs) == ["optimizer", "clip"])
         #expect(RunTables.sweepOrder(runs + [trial(5, [0.1], optimizer: "sgd", clip: "off", sweep: "other")]) == nil)
         #expect(RunTables.sweepOrder([Self.sgd, Self.adam]) == nil)
     }

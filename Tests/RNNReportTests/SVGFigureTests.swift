@@ -57,6 +57,20 @@ import Testing
         #expect(abs((x21 - left) / (right - left) - 0.21) < 0.001)
     }
 
+    /// Beyond the seven colours a line is dashed, then dotted, in the plot and the legend
+    /// alike, so a sweep's twelve runs never draw two lines the same.
+    @Test func seriesBeyondThePaletteAreDashedThenDotted() throws {
+        let series = (0..<15).map { i in PlotSeries(name: "r\(i)", values: [Double(i), Double(i) + 1]) }
+        let xml = try ParsedXML(SVGFigure.render(series, options: SVGFigureOptions()))
+        let paths = xml.all("path", withClass: "series")
+        let styles = paths.map { "\($0.attributes["stroke"] ?? "") \($0.attributes["stroke-dasharray"] ?? "solid")" }
+        #expect(paths.count == 15 && Set(styles).count == 15)
+        #expect(paths[6].attributes["stroke-dasharray"] == nil && paths[7].attributes["stroke-dasharray"] == "7 4"
+                && paths[14].attributes["stroke-dasharray"] == "1.5 3")
+        let legend = xml.all("line", inside: "legend")
+        #expect(legend.map { $0.attributes["stroke-dasharray"] } == paths.map { $0.attributes["stroke-dasharray"] })
+    }
+
     /// Trust issue: a data plot's axis ran past the data (1,235 steps drawn on 0…1,400). A
     /// series over steps ends at its first and last step, with the nice ticks inside.
     @Test func aSeriesOverStepsEndsAtTheData() throws {
