@@ -94,6 +94,17 @@ enum Elementwise {
 
     /// Zeroes the gradient of every inactive unit (a clear bit of `positiveBits`).
     static func keepActive(bits mask: UnsafeBufferPointer<UInt8>, _ grad: UnsafeMutableBufferPointer<Float>) {
-        for i in 0..<grad.count where mask[i >> 3] & (UInt8(1) << UInt8(i & 7)) == 0 { grad[i] = 0 }
+        guard let g = grad.baseAddress else { return }
+        let lanes = SIMD8<UInt32>(1, 2, 4, 8, 16, 32, 64, 128), full = FullLanes()
+        var i = 0
+        while i + 8 <= grad.count {       // one mask byte per eight values, as a lane select
+            let active = SIMD8<UInt32>(repeating: UInt32(mask[i >> 3])) & lanes
+            full.store(full.load(g + i).replacing(with: 0, where: active .== 0), g + i)
+            i += 8
+        }
+        while i < grad.count {
+            if mask[i >> 3] & (UInt8(1) << UInt8(i & 7)) == 0 { g[i] = 0 }
+            i += 1
+        }
     }
 }

@@ -45,9 +45,10 @@ struct LSTM: Sendable {
 
     /// The largest gate buffer a cache keeps, in bytes. Past it backward recomputes each time
     /// block's gates from the input and the hidden states it keeps anyway (the gates are 4H of
-    /// the 6H floats per row an LSTM would keep): about 1/7 more arithmetic, in products that do
-    /// not wait step by step, for two thirds less cache. Short chunks and recomputed segments
-    /// (at most `MemoryPlan.segmentTarget`) keep their gates.
+    /// the 6H floats per row an LSTM would keep): two thirds less cache for the layer's two
+    /// forward products again (for the seed model a quarter more arithmetic per epoch), in
+    /// products that do not wait step by step. Short chunks and recomputed segments (at most
+    /// `MemoryPlan.segmentTarget`) keep their gates.
     static let gateCacheLimit = 64 << 20
 
     /// Whether a chunk of `steps × batch` rows keeps its gates under `limit` bytes (the
