@@ -71,3 +71,43 @@ extension GateRecomputationTests.Pass {
         Self(output: output, state: state, rng: rng, gradients: gradients, dX: dX, keptGates: keptGates)
     }
 }
+
+/// An LSTM as wide as its input writes dX over dOut: the same dX and gradients as the kernel
+/// writing into a buffer of its own.
+@Suite struct InPlaceInputGradientTests {
+    @Test(arguments: [(1, Int.max), (2, Int.max), (2, 0)])
+    func dXOverDOutEqualsASeparateBuffer(threads: Int, gateCacheLimit: Int) throws {
+        try Threads.withCount(threads) {
+            var initRng = Random(seed: 41)
+            let model = try Model(spec: ModelSpec(layers: [.lstm(units: 16)]), inputWidth: 16, rng: &initRng)
+            let w = model.lstmWeights(at: 0)
+            let lstm = LSTM(inputWidth: 16, units: 16)
+            let x = randomTensor([600, 3, 16], seed: 42), dOut = randomTensor([600, 3, 16], seed: 43)
+            let start = LSTMState(h: randomTensor([3, 16], seed: 44), c: randomTensor([3, 16], seed: 45))
+            func cache() throws -> LSTM.Cache {
+                try lstm.forward(x, weights: w, state: start, gateCacheLimit: gateCacheLimit, isCancelled: { false }).2
+            }
+            var spent = dOut, noCarry: Tensor? = nil
+            var grads = model.zeroGradients()
+            let dX = try #require(try lstm.backward(&spent, cache: cache(), weights: w, grads: &grads, at: 0,
+                                                    inputGradient: true, carry: &noCarry, isCancelled: { false }))
+            #expect(spent.count == 0)        // its storage became dX
+            // The reference: the kernel with dX in a buffer of its own.
+            let reference = try cache()
+            var dWIH = Tensor(zeros: [64, 16]), dWHH = Tensor(zeros: [64, 16]), dBIH = Tensor(zeros: [64])
+            var dBHH = Tensor(zeros: [64]), refDX = Tensor(zeros: [600, 3, 16])
+            let gates = reference.gates ?? GateBuffer(Tensor(zeros: [256, 3, 64]))
+            let bias = LSTM.combinedBias(w)
+            try LSTMKernels.backward(
+                LSTMKernels.Shape(steps: 600, batch: 3, input: 16, hidden: 16), x: x.values, weightIH: w.weightIH.values,
+                weightHH: w.weightHH.values, bias: bias.values, h0: start.h.values, c0: start.c.values,
+                gates: &gates.tensor.values, keepsGates: reference.gates != nil, cells: reference.cells.values,
+                hidden: reference.hidden.values, dOut: dOut.values, dWeightIH: &dWIH.values,
+                dWeightHH: &dWHH.values, dBiasIH: &dBIH.values, dBiasHH: &dBHH.values,
+                dX: &refDX.values, carry: nil, isCancelled: { false })
+            #expect(dX.values.map(\.bitPattern) == refDX.values.map(\.bitPattern))
+            #expect(grads.map { $0.values.map(\.bitPattern) } == [dWIH, dWHH, dBIH, dBHH].map { $0.values.map(\.bitPattern) })
+            #expect(refDX.values.contains { $0 != 0 })
+        }
+    }
+}

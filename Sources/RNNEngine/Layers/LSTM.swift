@@ -110,12 +110,21 @@ struct LSTM: Sendable {
     /// asked for.
     /// The cache's gate buffer is reused for the gate gradients: the cache is spent afterwards.
     /// Without one, a block-sized buffer holds each block's recomputed gates and then their gradients.
-    /// - Parameter carry: for a segment of a longer chunk, ∂L/∂(h, c) `(2, B, H)` after its last
-    ///   step on entry and at its start on exit; nil truncates at the start.
-    func backward(_ dOut: Tensor, cache: Cache, weights w: Weights, grads: inout [Tensor], at offset: Int,
+    /// - Parameters:
+    ///   - dOut: ∂L/∂h `(T, B, H)`, spent: when the input is as wide as the layer, dX is written
+    ///     over it (each block's dX rows after that block's time loop has read its dOut rows), so
+    ///     backward allocates no second chunk-sized gradient.
+    ///   - carry: for a segment of a longer chunk, ∂L/∂(h, c) `(2, B, H)` after its last
+    ///     step on entry and at its start on exit; nil truncates at the start.
+    func backward(_ dOut: inout Tensor, cache: Cache, weights w: Weights, grads: inout [Tensor], at offset: Int,
                   inputGradient: Bool, carry: inout Tensor?, isCancelled: () -> Bool) throws -> Tensor? {
         let shape = LSTMKernels.Shape(steps: dOut.shape[0], batch: dOut.shape[1], input: inputWidth, hidden: units)
-        var dX = Tensor(uninitialized: cache.input.shape)
+        let inPlace = inputGradient && inputWidth == units
+        var dX = Tensor(uninitialized: inputGradient && !inPlace ? cache.input.shape : [0])
+        if inPlace {
+            dX = dOut
+            dOut = Tensor(zeros: [0])         // dX now holds the only reference: written in place
+        }
         var dWIH = grads[offset], dWHH = grads[offset + 1], dBIH = grads[offset + 2], dBHH = grads[offset + 3]
         for i in offset..<(offset + 4) { grads[i] = Tensor(zeros: []) }   // release, so the buffers stay unique
         defer { grads[offset] = dWIH; grads[offset + 1] = dWHH; grads[offset + 2] = dBIH; grads[offset + 3] = dBHH }
@@ -135,19 +144,20 @@ struct LSTM: Sendable {
                             try gates.tensor.values.withUnsafeMutableBufferPointer { gp in
                                 try cache.cells.values.withUnsafeBufferPointer { cp in
                                     try cache.hidden.values.withUnsafeBufferPointer { hp in
-                                        try dOut.values.withUnsafeBufferPointer { dop in
+                                        try dOut.values.withUnsafeBufferPointer { ownDOut in
                                             try dWIH.values.withUnsafeMutableBufferPointer { dwih in
                                                 try dWHH.values.withUnsafeMutableBufferPointer { dwhh in
                                                     try dBIH.values.withUnsafeMutableBufferPointer { dbih in
                                                         try dBHH.values.withUnsafeMutableBufferPointer { dbhh in
                                                             try dX.values.withUnsafeMutableBufferPointer { dxp in
+                                                                let dop = inPlace ? UnsafePointer(dxp.baseAddress!) : ownDOut.baseAddress!
                                                                 try LSTMKernels.backward(
                                                                     shape, x: xp.baseAddress!, weightIH: wih.baseAddress!,
                                                                     weightHH: whh.baseAddress!, bias: bp.baseAddress!,
                                                                     h0: h0.baseAddress!, c0: c0.baseAddress!,
                                                                     gates: gp.baseAddress!, keepsGates: keeps,
                                                                     cells: cp.baseAddress!, hidden: hp.baseAddress!,
-                                                                    dOut: dop.baseAddress!, dWeightIH: dwih.baseAddress!,
+                                                                    dOut: dop, dWeightIH: dwih.baseAddress!,
                                                                     dWeightHH: dwhh.baseAddress!, dBiasIH: dbih.baseAddress!,
                                                                     dBiasHH: dbhh.baseAddress!, dX: inputGradient ? dxp.baseAddress! : nil,
                                                                     carry: carries ? carryBuffer.baseAddress! : nil,

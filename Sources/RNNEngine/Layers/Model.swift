@@ -298,7 +298,7 @@ public struct Model: Sendable, Equatable {
             case let (.lstm(units), .lstm(lstmCache)):
                 layers[index] = .passthrough      // release the buffers once used
                 guard let dX = try LSTM(inputWidth: widths[index], units: units)
-                    .backward(grad, cache: lstmCache, weights: lstmWeights(at: p), grads: &gradients, at: p,
+                    .backward(&grad, cache: lstmCache, weights: lstmWeights(at: p), grads: &gradients, at: p,
                               inputGradient: inputGradient || index > firstTrained, carry: &carries[index],
                               isCancelled: isCancelled)
                 else { return nil }
