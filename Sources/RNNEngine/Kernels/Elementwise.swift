@@ -95,11 +95,16 @@ enum Elementwise {
     /// Zeroes the gradient of every inactive unit (a clear bit of `positiveBits`).
     static func keepActive(bits mask: UnsafeBufferPointer<UInt8>, _ grad: UnsafeMutableBufferPointer<Float>) {
         guard let g = grad.baseAddress else { return }
-        let lanes = SIMD8<UInt32>(1, 2, 4, 8, 16, 32, 64, 128), full = FullLanes()
+        // Lane j shifts bit j of the byte to the sign bit; an arithmetic shift spreads it over the
+        // lane: all ones keeps the value, zero clears it. Integer shifts and ands vectorise (a
+        // generic SIMD comparison compiles lane by lane through memory).
+        let toSign = SIMD8<UInt32>(31, 30, 29, 28, 27, 26, 25, 24), full = FullLanes()
         var i = 0
-        while i + 8 <= grad.count {       // one mask byte per eight values, as a lane select
-            let active = SIMD8<UInt32>(repeating: UInt32(mask[i >> 3])) & lanes
-            full.store(full.load(g + i).replacing(with: 0, where: active .== 0), g + i)
+        while i + 8 <= grad.count {       // one mask byte per eight values
+            let bits = SIMD8<UInt32>(repeating: UInt32(mask[i >> 3])) &<< toSign
+            let keep = unsafeBitCast(unsafeBitCast(bits, to: SIMD8<Int32>.self) &>> 31, to: SIMD8<UInt32>.self)
+            let kept = unsafeBitCast(full.load(g + i), to: SIMD8<UInt32>.self) & keep
+            full.store(unsafeBitCast(kept, to: SIMD8<Float>.self), g + i)
             i += 8
         }
         while i < grad.count {
