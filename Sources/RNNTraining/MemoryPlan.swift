@@ -44,9 +44,12 @@ public struct MemoryPlan: Sendable, Equatable {
                             splits: Int, parameterCount: Int, budget: Int) -> MemoryPlan {
         let splits = max(1, min(splits, max(1, length)))
         let chunkSteps = (length + splits - 1) / splits
-        let perRow = spec.trainingBytesPerRow(inputWidth: inputWidth)
+        // Long chunks keep less per row (an LSTM's gates are recomputed), so the rows matter.
+        func perRow(_ steps: Int) -> Int {
+            spec.trainingBytesPerRow(inputWidth: inputWidth, rows: product(steps, sequences))
+        }
         let chunkRows = product(chunkSteps, sequences)
-        let cacheBytes = product(chunkRows, perRow)
+        let cacheBytes = product(chunkRows, perRow(chunkSteps))
         let dataBytes = product(product(product(length, sequences), inputWidth + targetWidth + 2), 4)
         let cachesChunks = splits == 1 || dataBytes <= budget / 8
         // K = 1 shares the data; cut chunks copy all of it, or one chunk at a time.
@@ -55,7 +58,7 @@ public struct MemoryPlan: Sendable, Equatable {
         func segmentBytes(_ steps: Int) -> Int {
             let outputs = product(product(chunkRows, 3 * 4), spec.outputWidth(inputWidth: inputWidth))
             let segments = (chunkSteps + steps - 1) / steps
-            return sum(sum(product(product(steps, sequences), perRow), outputs),
+            return sum(sum(product(product(steps, sequences), perRow(steps)), outputs),
                        product(segments, spec.stateBytes(batch: sequences)))
         }
         let block = TimeBlocks.steps
@@ -68,7 +71,8 @@ public struct MemoryPlan: Sendable, Equatable {
         // The longest whole number of blocks whose cache stays within the target, and whose
         // chunk memory stays within the budget.
         var steps = block
-        while steps + block < chunkSteps, product(product(steps + block, sequences), perRow) <= segmentTarget,
+        while steps + block < chunkSteps,
+              product(product(steps + block, sequences), perRow(steps + block)) <= segmentTarget,
               segmentBytes(steps + block) <= budget { steps += block }
         return MemoryPlan(budget: budget, chunkSteps: chunkSteps, cacheBytes: cacheBytes, segmentSteps: steps,
                           chunkBytes: segmentBytes(steps), fixedBytes: fixedBytes, cachesChunks: cachesChunks)

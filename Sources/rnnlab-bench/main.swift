@@ -8,6 +8,7 @@
 //   rnnlab-bench curves [--length 2000 --epochs 150 …]   (the article's comparisons as text)
 //   rnnlab-bench checkpoint [--length 2000 --epochs 5]   (the rolling checkpoint's cost per epoch)
 //   rnnlab-bench layers [--units 64 --batch 15 --steps 20000]   (one LSTM beside one GRU layer)
+//   rnnlab-bench gates [--steps 20000 --repeats 5]   (the seed model with LSTM gates kept / recomputed)
 //
 // Each measurement runs in its own process (so peak RSS is per K), rnnlab and the PyTorch
 // peer alternating; the peer runs `--peer-runs` times per K and its fastest median counts.
@@ -210,6 +211,9 @@ do {
     } else if arguments.first == "layers" {
         arguments.removeFirst()
         try runLayers(arguments)
+    } else if arguments.first == "gates" {
+        arguments.removeFirst()
+        try runGates(arguments)
     } else if arguments.first == "curves" {
         arguments.removeFirst()
         try runCurves(arguments)

@@ -98,3 +98,27 @@ import Testing
         #expect(!RecurrentKernels.supports(n: 20))
     }
 }
+
+/// ReLU masks as bits: filled in pieces that start mid-byte, read back eight values at a time
+/// and one by one, they zero exactly the gradients of the values that were not positive.
+@Suite struct MaskBitTests {
+    @Test(arguments: [[1_003], [5, 300, 698], [8, 3, 992]])
+    func bitsZeroTheInactiveGradients(pieces: [Int]) {
+        let y = randomTensor([1_003], seed: 31).values.enumerated().map { $0.offset % 17 == 0 ? 0 : $0.element }
+        var mask = [UInt8](repeating: 0, count: (y.count + 7) / 8)
+        y.withUnsafeBufferPointer { yp in
+            mask.withUnsafeMutableBufferPointer { mp in
+                var first = 0
+                for piece in pieces {
+                    Elementwise.positiveBits(yp.baseAddress! + first, count: piece, into: mp.baseAddress!, first: first)
+                    first += piece
+                }
+            }
+        }
+        var grad = randomTensor([1_003], seed: 32).values
+        let expected = zip(grad, y).map { $1 > 0 ? $0 : 0 }
+        mask.withUnsafeBufferPointer { m in grad.withUnsafeMutableBufferPointer { Elementwise.keepActive(bits: m, $0) } }
+        #expect(grad.map(\.bitPattern) == expected.map(\.bitPattern))
+        #expect(expected.contains(0) && expected.contains { $0 != 0 })
+    }
+}

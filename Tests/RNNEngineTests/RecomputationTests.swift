@@ -123,16 +123,24 @@ import Testing
         let seed = ModelSpec(layers: [.dense(units: 64, activation: .relu), .noise(std: 0.1),
                                       .dense(units: 64, activation: .relu), .noise(std: 0.1), .lstm(units: 64),
                                       .noise(std: 0.1), .lstm(units: 64), .dense(units: 2, activation: .linear)])
-        // 2 × (256 output + 64 mask) + 2 × 1,536 LSTM + 256 noise copy + 8 output
-        // + 512 gradients (into and out of an LSTM) + 8 loss gradient.
-        #expect(seed.trainingBytesPerRow(inputWidth: 128) == 640 + 3_072 + 256 + 8 + 512 + 8)
+        // K = 100 (200 steps × 15): 2 × (256 output + 8 mask bytes) + 2 × 1,536 LSTM (gates, cells,
+        // hidden) + 256 noise copy + 8 output, at the head's backward with 8 + 256 gradient bytes
+        // (into and out of it), + 8 loss gradient.
+        #expect(seed.trainingBytesPerRow(inputWidth: 128, rows: 200 * 15) == 528 + 3_072 + 256 + 8 + 264 + 8)
+        // K = 1 (20,000 steps): each LSTM's 307 MB of gates are recomputed, 512 bytes (cells, hidden) kept.
+        #expect(seed.trainingBytesPerRow(inputWidth: 128, rows: 20_000 * 15) == 528 + 1_024 + 256 + 8 + 264 + 8)
+        // An LSTM narrower than its input needs its own dX: at its backward, the caches below it
+        // (the dense layer's 40) + its own (4 × 24 + 8 + 8) + dOut 32 + dX 40, + 32 loss gradient.
+        let narrow = ModelSpec(layers: [.dense(units: 10, activation: .linear), .lstm(units: 8)])
+        #expect(narrow.trainingBytesPerRow(inputWidth: 3, rows: 100) == 40 + 4 * 48 + 32 + 40 + 32)
+        #expect(LSTM.keepsGates(rows: 200 * 15, units: 64) && !LSTM.keepsGates(rows: 20_000 * 15, units: 64))
         #expect(seed.stateBytes(batch: 15) == 2 * 2 * 4 * 64 * 15)
     }
 
     @Test func dropoutHoldsOutputAndMask() {
         let spec = ModelSpec(layers: [.dense(units: 10, activation: .linear), .dropout(rate: 0.5)])
         // 40 output + 80 dropout + transient max(4·10 first layer, 4·(10 + 10)) + 40 loss gradient.
-        #expect(spec.trainingBytesPerRow(inputWidth: 3) == 40 + 80 + 80 + 40)
+        #expect(spec.trainingBytesPerRow(inputWidth: 3, rows: 1_000) == 40 + 80 + 80 + 40)
     }
 }
 

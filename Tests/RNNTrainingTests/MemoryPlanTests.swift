@@ -13,7 +13,7 @@ import Testing
         let plan = Self.plan(budget: 1 << 40)
         #expect(!plan.recomputes && plan.fits)
         #expect(plan.chunkSteps == 20_000)
-        #expect(plan.cacheBytes == 20_000 * 15 * smallSpec.trainingBytesPerRow(inputWidth: 4))
+        #expect(plan.cacheBytes == 20_000 * 15 * smallSpec.trainingBytesPerRow(inputWidth: 4, rows: 20_000 * 15))
         #expect(plan.chunkBytes == plan.cacheBytes)
     }
 
@@ -23,7 +23,7 @@ import Testing
         let segment = try! #require(plan.segmentSteps)
         #expect(segment % TimeBlocks.steps == 0 && segment < 20_000)
         #expect(plan.fits && plan.chunkBytes <= whole.cacheBytes / 10)
-        #expect(segment * 15 * smallSpec.trainingBytesPerRow(inputWidth: 4) <= MemoryPlan.segmentTarget)
+        #expect(segment * 15 * smallSpec.trainingBytesPerRow(inputWidth: 4, rows: segment * 15) <= MemoryPlan.segmentTarget)
         #expect(segment > TimeBlocks.steps)      // the small model's segment cache allows several blocks
     }
 
@@ -36,7 +36,7 @@ import Testing
                             parameterCount: 1_000, budget: budget)
         }
         let whole = plan(1 << 40)
-        #expect(whole.cacheBytes == 20_000 * 15 * spec.trainingBytesPerRow(inputWidth: 4) && whole.fits)
+        #expect(whole.cacheBytes == 20_000 * 15 * spec.trainingBytesPerRow(inputWidth: 4, rows: 20_000 * 15) && whole.fits)
         let tight = plan(whole.cacheBytes / 10)
         #expect(!tight.recomputes && !tight.fits)
         #expect(tight.chunkBytes == whole.cacheBytes)

@@ -74,13 +74,42 @@ enum Elementwise {
         }
     }
 
-    /// One byte per value: 1 where the value is positive (a ReLU unit that was active).
-    static func positiveMask(_ y: UnsafePointer<Float>, count: Int, into mask: UnsafeMutablePointer<UInt8>) {
-        for i in 0..<count { mask[i] = y[i] > 0 ? 1 : 0 }
+    /// One bit per value, value `first + i` at bit `(first + i) % 8` of byte `(first + i) / 8`:
+    /// set where the value is positive (a ReLU unit that was active). The bits of
+    /// `[first, first + count)` must be clear on entry (a zeroed mask, filled in order).
+    static func positiveBits(_ y: UnsafePointer<Float>, count: Int, into mask: UnsafeMutablePointer<UInt8>, first: Int) {
+        func set(_ i: Int) {
+            if y[i] > 0 { mask[(first + i) >> 3] |= UInt8(1) << UInt8((first + i) & 7) }
+        }
+        var i = 0
+        while i < count, (first + i) & 7 != 0 { set(i); i += 1 }
+        while i + 8 <= count {            // whole bytes, without a branch per value
+            var byte: UInt8 = 0
+            for j in 0..<8 { byte |= (y[i + j] > 0 ? 1 : 0) << UInt8(j) }
+            mask[(first + i) >> 3] = byte
+            i += 8
+        }
+        while i < count { set(i); i += 1 }
     }
 
-    /// Zeroes the gradient of every inactive unit.
-    static func keepActive(_ mask: UnsafeBufferPointer<UInt8>, _ grad: UnsafeMutableBufferPointer<Float>) {
-        for i in 0..<grad.count where mask[i] == 0 { grad[i] = 0 }
+    /// Zeroes the gradient of every inactive unit (a clear bit of `positiveBits`).
+    static func keepActive(bits mask: UnsafeBufferPointer<UInt8>, _ grad: UnsafeMutableBufferPointer<Float>) {
+        guard let g = grad.baseAddress else { return }
+        // Lane j shifts bit j of the byte to the sign bit; an arithmetic shift spreads it over the
+        // lane: all ones keeps the value, zero clears it. Integer shifts and ands vectorise (a
+        // generic SIMD comparison compiles lane by lane through memory).
+        let toSign = SIMD8<UInt32>(31, 30, 29, 28, 27, 26, 25, 24), full = FullLanes()
+        var i = 0
+        while i + 8 <= grad.count {       // one mask byte per eight values
+            let bits = SIMD8<UInt32>(repeating: UInt32(mask[i >> 3])) &<< toSign
+            let keep = unsafeBitCast(unsafeBitCast(bits, to: SIMD8<Int32>.self) &>> 31, to: SIMD8<UInt32>.self)
+            let kept = unsafeBitCast(full.load(g + i), to: SIMD8<UInt32>.self) & keep
+            full.store(unsafeBitCast(kept, to: SIMD8<Float>.self), g + i)
+            i += 8
+        }
+        while i < grad.count {
+            if mask[i >> 3] & (UInt8(1) << UInt8(i & 7)) == 0 { g[i] = 0 }
+            i += 1
+        }
     }
 }

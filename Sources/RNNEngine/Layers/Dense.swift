@@ -9,7 +9,7 @@ struct Dense: Sendable {
         let derivative: Derivative
     }
 
-    /// What backward needs for f′: nothing (linear), which units were active (relu: one byte
+    /// What backward needs for f′: nothing (linear), which units were active (relu: one bit
     /// each, so the output itself can be released — or noised in place — by the next layer),
     /// or the output (tanh, sigmoid).
     enum Derivative: Sendable {
@@ -34,7 +34,7 @@ struct Dense: Sendable {
         precondition(noise == nil || fusesNoise)
         var y = Tensor(uninitialized: [x.shape[0], x.shape[1], units])
         var mask = [UInt8]()
-        if activation == .relu { mask = [UInt8](unsafeUninitializedCapacity: y.count) { $1 = y.count } }
+        if activation == .relu { mask = [UInt8](repeating: 0, count: (y.count + 7) / 8) }
         let width = units, relu = activation == .relu
         x.values.withUnsafeBufferPointer { xp in
             weight.values.withUnsafeBufferPointer { wp in
@@ -46,7 +46,9 @@ struct Dense: Sendable {
                                                  weight: wp.baseAddress!, bias: bp.baseAddress!,
                                                  activation: activation, y: yp.baseAddress!) { r0, n in
                                 let block = yp.baseAddress! + r0 * width
-                                if relu, let m = mp.baseAddress { Elementwise.positiveMask(block, count: n * width, into: m + r0 * width) }
+                                if relu, let m = mp.baseAddress {
+                                    Elementwise.positiveBits(block, count: n * width, into: m, first: r0 * width)
+                                }
                                 noise?.add(to: block, count: n * width)
                             }
                         }
@@ -72,7 +74,7 @@ struct Dense: Sendable {
             break
         case let .active(mask):
             mask.withUnsafeBufferPointer { m in
-                dZ.values.withUnsafeMutableBufferPointer { Elementwise.keepActive(m, $0) }
+                dZ.values.withUnsafeMutableBufferPointer { Elementwise.keepActive(bits: m, $0) }
             }
         case let .output(y):
             y.values.withUnsafeBufferPointer { yp in

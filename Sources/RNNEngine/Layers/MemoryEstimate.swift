@@ -1,25 +1,27 @@
 /// What training a chunk holds in memory, from the shapes alone: the session layer can refuse a
 /// plan before anything is allocated.
 extension ModelSpec {
-    /// Bytes one row (one step of one sequence) of a chunk holds while it trains with a
-    /// whole-chunk cache: each layer's output and what backward keeps (ReLU masks, LSTM gates
-    /// and cells, dropout masks, the copies noise makes of outputs a cache shares), plus the
-    /// largest pair of gradient buffers alive during backward and the loss gradient.
-    /// The chunk's input itself is the caller's (the data). With the data, parameters and
-    /// process this came within 2 % of the measured peak RSS on the seed workload (1,439 MB
-    /// estimated for training, 1,463 MB measured at 15 × 20,000 steps, K = 1).
-    public func trainingBytesPerRow(inputWidth: Int) -> Int {
-        var bytes = 0, transient = 0
+    /// Bytes one row (one step of one sequence) of a chunk of `rows` rows (`T·B`) holds while it
+    /// trains with a whole-chunk cache: each layer's output and what backward keeps (ReLU mask
+    /// bits, LSTM cells and — while the chunk's gate buffer is small, `LSTM.gateCacheLimit` —
+    /// gates, dropout masks, the copies noise makes of outputs a cache shares) and the gradient
+    /// buffers, at the worst point of backward: while layer i backpropagates, the caches of the
+    /// layers after it are released and the gradients into and out of it are alive (only into
+    /// it for a noise layer, and for an LSTM as wide as its input, which writes dX over dOut).
+    /// Plus the loss gradient. The chunk's input itself is the caller's (the data).
+    public func trainingBytesPerRow(inputWidth: Int, rows: Int) -> Int {
+        var bytes = 0, peak = 0
         var width = inputWidth
         var shared = true           // whether the current activation is held elsewhere too
         for (index, layer) in layers.enumerated() {
             let out = layer.outputWidth(inputWidth: width)
             switch layer {
             case let .dense(units, activation):
-                bytes += 4 * units + (activation == .relu ? units : 0)
+                bytes += 4 * units + (activation == .relu ? (units + 7) / 8 : 0)
                 shared = activation == .tanh || activation == .sigmoid   // the cache keeps the output
             case let .lstm(units):
-                bytes += 4 * (4 * units + units + units)                 // gates, cells, hidden
+                let gates = LSTM.keepsGates(rows: rows, units: units) ? 4 * units : 0
+                bytes += 4 * (gates + units + units)                     // gates, cells, hidden
                 shared = true                                            // the cache keeps the output
             case let .gru(units):
                 bytes += 4 * (3 * units + units + units)                 // gates, candidates, hidden
@@ -32,10 +34,13 @@ extension ModelSpec {
                 shared = false
             }
             // Backward holds the gradient into a layer and out of it (none out of the first).
-            transient = max(transient, 4 * (out + (index == 0 ? 0 : width)))
+            var gradients = 4 * (out + (index == 0 ? 0 : width))
+            if case .noise = layer { gradients = 4 * out }
+            if case let .lstm(units) = layer, units == width { gradients = 4 * out }
+            peak = max(peak, bytes + gradients)
             width = out
         }
-        return bytes + transient + 4 * width                             // + the loss gradient
+        return peak + 4 * width                                          // + the loss gradient
     }
 
     /// Bytes of the recurrent state of the whole stack for `batch` sequences (`h` and `c` per

@@ -129,6 +129,19 @@ public struct Model: Sendable, Equatable {
     /// - Returns: the output `(T, B, outputWidth)`, the state after the last step, and the cache for `backward`.
     public func forward(_ x: Tensor, state: StackState, mode: Mode, rng: inout Random, segmentSteps: Int? = nil,
                         isCancelled: () -> Bool = { false }) throws -> (output: Tensor, state: StackState, cache: StackCache) {
+        try forward(x, state: state, mode: mode, rng: &rng, segmentSteps: segmentSteps,
+                    gateCacheLimit: LSTM.gateCacheLimit, isCancelled: isCancelled)
+    }
+
+    /// The largest gate buffer an LSTM layer's cache keeps by default, in bytes: past it,
+    /// backward recomputes each time block's gates (the results are the same either way).
+    public static var gateCacheLimit: Int { LSTM.gateCacheLimit }
+
+    /// `forward` with the largest LSTM gate buffer a cache keeps (`gateCacheLimit`): 0 always
+    /// recomputes, `Int.max` always keeps. Gradients are bit-identical either way.
+    public func forward(_ x: Tensor, state: StackState, mode: Mode, rng: inout Random, segmentSteps: Int?,
+                 gateCacheLimit: Int,
+                 isCancelled: () -> Bool) throws -> (output: Tensor, state: StackState, cache: StackCache) {
         guard x.shape.count == 3, x.shape[0] >= 1, x.shape[1] >= 1, x.shape[2] == inputWidth else {
             throw EngineError.shapeMismatch(tensor: "input", expected: [max(1, x.shape.first ?? 1),
                                             max(1, x.shape.count > 1 ? x.shape[1] : 1), inputWidth], found: x.shape)
@@ -149,9 +162,10 @@ public struct Model: Sendable, Equatable {
                         + "across segments; train it with a whole-chunk cache or more chunks K)")
             }
             return try checkpointedForward(x, state: state, streams: streams, segmentSteps: segmentSteps,
-                                           isCancelled: isCancelled)
+                                           gateCacheLimit: gateCacheLimit, isCancelled: isCancelled)
         }
-        let (output, final, layers) = try run(x, state: state, streams: &streams, isCancelled: isCancelled)
+        let (output, final, layers) = try run(x, state: state, streams: &streams, gateCacheLimit: gateCacheLimit,
+                                              isCancelled: isCancelled)
         return (output, final, StackCache(layers: layers, checkpoints: nil, inputShape: x.shape))
     }
 
@@ -176,7 +190,7 @@ public struct Model: Sendable, Equatable {
 
     /// The layers over `x` from `state`, each stochastic layer drawing from its stream (which
     /// advances); returns the output, the final state and every layer's cache.
-    func run(_ x: Tensor, state: StackState, streams: inout LayerStreams,
+    func run(_ x: Tensor, state: StackState, streams: inout LayerStreams, gateCacheLimit: Int,
              isCancelled: () -> Bool) throws -> (Tensor, StackState, [StackCache.Layer]) {
         let batch = x.shape[1]
         var current = x
@@ -207,7 +221,7 @@ public struct Model: Sendable, Equatable {
                 let initial = try checkedLSTMState(state.layers[index], layer: index, batch: batch, units: units)
                 let lstm = LSTM(inputWidth: width, units: units)
                 let (y, final, cache) = try lstm.forward(current, weights: lstmWeights(at: p), state: initial,
-                                                         isCancelled: isCancelled)
+                                                         gateCacheLimit: gateCacheLimit, isCancelled: isCancelled)
                 newState.layers[index] = .lstm(final)
                 caches.append(.lstm(cache))
                 current = y
@@ -284,7 +298,7 @@ public struct Model: Sendable, Equatable {
             case let (.lstm(units), .lstm(lstmCache)):
                 layers[index] = .passthrough      // release the buffers once used
                 guard let dX = try LSTM(inputWidth: widths[index], units: units)
-                    .backward(grad, cache: lstmCache, weights: lstmWeights(at: p), grads: &gradients, at: p,
+                    .backward(&grad, cache: lstmCache, weights: lstmWeights(at: p), grads: &gradients, at: p,
                               inputGradient: inputGradient || index > firstTrained, carry: &carries[index],
                               isCancelled: isCancelled)
                 else { return nil }

@@ -12,6 +12,7 @@ struct Checkpoints: Sendable {
     let segments: [Range<Int>]      // steps of each segment
     let states: [StackState]        // the state at each segment's start
     let streams: [LayerStreams]     // the random streams at each segment's start
+    let gateCacheLimit: Int         // as forward ran, so each segment runs again the same way
 }
 
 extension Model {
@@ -23,18 +24,20 @@ extension Model {
     /// The forward pass segment by segment, keeping only checkpoints; each segment's cache is
     /// released as soon as the next one starts.
     func checkpointedForward(_ x: Tensor, state: StackState, streams: LayerStreams, segmentSteps: Int,
-                             isCancelled: () -> Bool) throws -> (output: Tensor, state: StackState, cache: StackCache) {
+                             gateCacheLimit: Int, isCancelled: () -> Bool) throws -> (output: Tensor, state: StackState, cache: StackCache) {
         let segments = Self.segments(steps: x.shape[0], segmentSteps: segmentSteps)
         var state = state, streams = streams
         var states: [StackState] = [], positions: [LayerStreams] = [], outputs: [Tensor] = []
         for segment in segments {
             states.append(state)
             positions.append(streams)
-            let (output, final, _) = try run(x.steps(segment), state: state, streams: &streams, isCancelled: isCancelled)
+            let (output, final, _) = try run(x.steps(segment), state: state, streams: &streams,
+                                             gateCacheLimit: gateCacheLimit, isCancelled: isCancelled)
             outputs.append(output)
             state = carriedState(final, from: state)
         }
-        let checkpoints = Checkpoints(input: x, segments: segments, states: states, streams: positions)
+        let checkpoints = Checkpoints(input: x, segments: segments, states: states, streams: positions,
+                                      gateCacheLimit: gateCacheLimit)
         return (Tensor.concatenatingSteps(outputs), state,
                 StackCache(layers: [], checkpoints: checkpoints, inputShape: x.shape))
     }
@@ -53,7 +56,8 @@ extension Model {
             let segment = checkpoints.segments[index]
             var streams = checkpoints.streams[index]
             var (_, _, layers) = try run(checkpoints.input.steps(segment), state: checkpoints.states[index],
-                                         streams: &streams, isCancelled: isCancelled)
+                                         streams: &streams, gateCacheLimit: checkpoints.gateCacheLimit,
+                                         isCancelled: isCancelled)
             let dX = try backwardLayers(dOut.steps(segment), layers: &layers, gradients: &gradients,
                                         inputGradient: inputGradient, carries: &carries, isCancelled: isCancelled)
             if inputGradient, let dX { inputGradients.append(dX) }
