@@ -258,11 +258,10 @@ enum RunController {
     private static func refuseUnfitPlans(for model: Model, in w: Workspace) throws {
         guard let data = w.data else { throw SessionError.noData }
         let s = w.settings
-        for splits in Set(try s.splits.schedule().splits).sorted() {
-            let plan = MemoryPlan.make(spec: model.spec, inputWidth: model.inputWidth, targetWidth: s.targets.width,
-                                       sequences: data.series.count, length: data.series.longest, splits: splits,
-                                       parameterCount: model.parameterCount, budget: s.memoryBudget)
-            if !plan.fits { throw TrainingError.memoryExceeded(splits: splits, needed: plan.chunkBytes, budget: plan.budget) }
+        try MemoryPlan.refuseUnfit(splits: try s.splits.schedule().splits) { splits in
+            MemoryPlan.make(spec: model.spec, inputWidth: model.inputWidth, targetWidth: s.targets.width,
+                            sequences: data.series.count, length: data.series.longest, splits: splits,
+                            parameterCount: model.parameterCount, budget: s.memoryBudget)
         }
     }
 

@@ -78,6 +78,15 @@ public struct MemoryPlan: Sendable, Equatable {
                           chunkBytes: segmentBytes(steps), fixedBytes: fixedBytes, cachesChunks: cachesChunks)
     }
 
+    /// Refuses, before anything is allocated, training at any of `splits` whose plan does not
+    /// fit (the smallest such K is named).
+    public static func refuseUnfit(splits: some Sequence<Int>, plan: (Int) -> MemoryPlan) throws(TrainingError) {
+        for k in Set(splits).sorted() {
+            let p = plan(k)
+            if !p.fits { throw .memoryExceeded(splits: k, needed: p.chunkBytes, budget: p.budget) }
+        }
+    }
+
     /// The default budget: a quarter of the machine's physical memory.
     public static var defaultBudget: Int {
         let physical = ProcessInfo.processInfo.physicalMemory / 4

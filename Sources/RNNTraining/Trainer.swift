@@ -76,10 +76,7 @@ public struct Trainer {
         guard data.trainMask.values.contains(where: { $0 != 0 }) else { throw TrainingError.nothingToTrain }
         let schedule = run.splitSchedule
         let ahead = schedule.splits[(schedule.splits.firstIndex(of: schedule.current) ?? 0)...]
-        for splits in Set(ahead).sorted() {    // the K still to come; before anything is allocated
-            let plan = memoryPlan(splits: splits)
-            if !plan.fits { throw TrainingError.memoryExceeded(splits: splits, needed: plan.chunkBytes, budget: plan.budget) }
-        }
+        try MemoryPlan.refuseUnfit(splits: ahead, plan: memoryPlan(splits:))     // the K still to come
         let stopper = try earlyStop.map { try EarlyStop(patience: $0) }
         return try Threads.withCount(run.threads) {
             try trainEpochs(epochs, until: until, stopper: stopper, isCancelled: isCancelled, onEvent: onEvent)
