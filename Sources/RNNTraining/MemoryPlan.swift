@@ -26,8 +26,9 @@ public struct MemoryPlan: Sendable, Equatable {
     /// budget (at most an eighth of it). Either way the values are the same.
     public let cachesChunks: Bool
 
-    /// Whether the chunk's training memory stays within the budget (with recomputation if needed).
-    public var fits: Bool { chunkBytes <= budget }
+    /// Whether everything training holds (the data and parameters as well as the chunk's
+    /// memory) stays within the budget, with recomputation if needed.
+    public var fits: Bool { totalBytes <= budget }
     /// Whether the plan recomputes segments.
     public var recomputes: Bool { segmentSteps != nil }
     /// Everything training holds: the fixed tensors plus the chunk's memory, in bytes.
@@ -38,7 +39,9 @@ public struct MemoryPlan: Sendable, Equatable {
     public static let segmentTarget = 64 << 20
 
     /// The plan for training `spec` on `sequences × length` steps of `inputWidth` features and
-    /// `targetWidth` targets in `splits` chunks, within `budget` bytes of chunk memory.
+    /// `targetWidth` targets in `splits` chunks, within `budget` bytes of training memory: the
+    /// data and parameters (`fixedBytes`) plus the chunk's (`chunkBytes`). Counting the data
+    /// matters for long series: at 200,000 steps it is 1.6 GB beside the cache.
     /// Computed from the shapes only: nothing is allocated. Sizes that overflow saturate.
     public static func make(spec: ModelSpec, inputWidth: Int, targetWidth: Int, sequences: Int, length: Int,
                             splits: Int, parameterCount: Int, budget: Int) -> MemoryPlan {
@@ -64,16 +67,17 @@ public struct MemoryPlan: Sendable, Equatable {
         let block = TimeBlocks.steps
         // A stack with a GRU layer never recomputes (its backward carries no state gradient
         // across a segment): it keeps the whole-chunk cache, and `fits` says whether that fits.
-        guard cacheBytes > budget, chunkSteps > block, spec.supportsRecomputation else {
+        let room = budget > fixedBytes ? budget - fixedBytes : 0     // what the chunk may hold
+        guard cacheBytes > room, chunkSteps > block, spec.supportsRecomputation else {
             return MemoryPlan(budget: budget, chunkSteps: chunkSteps, cacheBytes: cacheBytes, segmentSteps: nil,
                               chunkBytes: cacheBytes, fixedBytes: fixedBytes, cachesChunks: cachesChunks)
         }
         // The longest whole number of blocks whose cache stays within the target, and whose
-        // chunk memory stays within the budget.
+        // chunk memory stays within the room the data and parameters leave.
         var steps = block
         while steps + block < chunkSteps,
               product(product(steps + block, sequences), perRow(steps + block)) <= segmentTarget,
-              segmentBytes(steps + block) <= budget { steps += block }
+              segmentBytes(steps + block) <= room { steps += block }
         return MemoryPlan(budget: budget, chunkSteps: chunkSteps, cacheBytes: cacheBytes, segmentSteps: steps,
                           chunkBytes: segmentBytes(steps), fixedBytes: fixedBytes, cachesChunks: cachesChunks)
     }
@@ -83,7 +87,7 @@ public struct MemoryPlan: Sendable, Equatable {
     public static func refuseUnfit(splits: some Sequence<Int>, plan: (Int) -> MemoryPlan) throws(TrainingError) {
         for k in Set(splits).sorted() {
             let p = plan(k)
-            if !p.fits { throw .memoryExceeded(splits: k, needed: p.chunkBytes, budget: p.budget) }
+            if !p.fits { throw .memoryExceeded(splits: k, needed: p.totalBytes, budget: p.budget) }
         }
     }
 

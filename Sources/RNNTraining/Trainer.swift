@@ -18,11 +18,12 @@ public struct Trainer {
     /// Steps per inference chunk when computing the validation loss (bounds its memory).
     static let inferenceChunk = 2_048
 
-    /// Bytes a chunk's backprop may hold (`MemoryPlan`): past it, segments are recomputed.
+    /// Bytes training may hold: the data and parameters and a chunk's backprop (`MemoryPlan`);
+    /// past it, segments are recomputed.
     /// Not part of the run: it changes memory and time, never results.
     public var memoryBudget: Int
 
-    /// - Parameter memoryBudget: bytes a chunk's backprop may hold; the default is a quarter of
+    /// - Parameter memoryBudget: bytes training may hold, the data included; the default is a quarter of
     ///   physical memory (`MemoryPlan.defaultBudget`).
     public init(state: RunState, data: TrainingData, memoryBudget: Int = MemoryPlan.defaultBudget) throws {
         let model = try state.model()

@@ -29,8 +29,8 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .unreadableState(message):
             return "the run state cannot be read: \(message)"
         case let .memoryExceeded(splits, needed, budget):
-            return "training in \(splits) chunk\(splits == 1 ? "" : "s") would need \(Self.gigabytes(needed)) per chunk "
-                + "even with recomputation (none for a GRU stack), over the memory budget of \(Self.gigabytes(budget)) "
+            return "training in \(splits) chunk\(splits == 1 ? "" : "s") would need \(Self.gigabytes(needed)) (data and "
+                + "parameters included) even with recomputation (none for a GRU stack), over the memory budget of \(Self.gigabytes(budget)) "
                 + "(raise memory, use more chunks or fewer sequences)"
         }
     }

@@ -35,7 +35,7 @@ enum SessionCommands {
             return .command(.session(.threads(n)))
         },
         CommandSpec("memory", group: .session,
-                    summary: "the training memory budget in GiB (default a quarter of physical memory); above it backprop recomputes segments",
+                    summary: "the training memory budget in GiB, the data included (default a quarter of physical memory); above it backprop recomputes segments",
                     usage: ["memory GIB"], example: "memory 4") { call, env in
             var a = try Arguments(call, in: env)
             guard let (value, range) = a.nextPositional() else {
