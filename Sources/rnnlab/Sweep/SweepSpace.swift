@@ -1,4 +1,5 @@
 import Foundation
+import RNNEngine
 
 /// The values a sweep tries: `--grid NAME=V1,V2,…` (their Cartesian product) and `--random N
 /// --range NAME=LO:HI[:log] --seed S` (N seeded points), each point crossed with the grid.
@@ -77,29 +78,16 @@ struct SweepSpace {
             points = points.flatMap { point in grid.values.map { point + [SweepPlan.Setting(name: grid.name, value: $0)] } }
         }
         guard let count = randomCount else { return points }
-        var generator = SplitMix64(seed: seed)
+        var generator = Random(seed: seed)      // the engine's seeded generator: the same points on every machine
         let drawn: [[SweepPlan.Setting]] = (0..<count).map { _ in
             ranges.map { range in
-                let u = Double(generator.next() >> 11) / Double(1 << 53)
+                let u = generator.uniform()
                 let x = range.logarithmic ? exp(log(range.low) + u * (log(range.high) - log(range.low)))
                                           : range.low + u * (range.high - range.low)
                 return SweepPlan.Setting(name: range.name, value: "\(x)")
             }
         }
         return points.flatMap { point in drawn.map { point + $0 } }
-    }
-}
-
-/// A tiny seeded generator (SplitMix64), so `--seed S` draws the same points on every machine.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
