@@ -23,4 +23,15 @@ struct SweepSpaceTests {
         let below = lr.filter { $0 < 0.01 }.count
         #expect((70...130).contains(below), "\(below) of 200 below 0.01")
     }
+
+    /// Run names differ across trials when every `name=` reads a swept value; else `-tN` is added.
+    @Test func runNamesDifferWhenEveryNameReadsASweptValue() {
+        #expect(RunNaming.namesDiffer(in: "train name=\"opt-$optimizer\"\ntrain name = \"b-${clip}\"", swept: ["optimizer", "clip"]))
+        #expect(RunNaming.namesDiffer(in: "train epochs=2 name=$optimizer", swept: ["optimizer"]))
+        #expect(!RunNaming.namesDiffer(in: "train name=\"g\"", swept: ["optimizer"]))
+        #expect(!RunNaming.namesDiffer(in: "train name='opt-$optimizer'", swept: ["optimizer"]), "a literal string reads no variable")
+        #expect(!RunNaming.namesDiffer(in: "# train name=\"opt-$optimizer\"\ntrain epochs=1", swept: ["optimizer"]), "a comment")
+        #expect(!RunNaming.namesDiffer(in: "train name=\"a-$optimizer\"\ntrain name=b", swept: ["optimizer"]), "one name is fixed")
+    }
 }
+

@@ -1,5 +1,6 @@
 import Foundation
 import RNNEngine
+import RNNScript
 
 /// The values a sweep tries: `--grid NAME=V1,V2,…` (their Cartesian product) and `--random N
 /// --range NAME=LO:HI[:log] --seed S` (N seeded points), each point crossed with the grid.
@@ -91,25 +92,24 @@ struct SweepSpace {
     }
 }
 
-/// Whether a script's run names already differ across trials: every `name="…"` it gives mentions
-/// a swept name (`name="opt-$optimizer"`). Otherwise each trial's runs get `-tN` appended.
+/// Whether a script's run names already differ across trials: every `name=` it gives mentions
+/// a swept name (`name="opt-$optimizer"`, `name=$optimizer`), read from the script's tokens so
+/// comments, spacing and literal `'…'` strings count as the language reads them. Otherwise
+/// each trial's runs get `-tN` appended.
 enum RunNaming {
     static func namesDiffer(in source: String, swept: [String]) -> Bool {
-        let names = quotedNames(in: source)
-        guard !names.isEmpty else { return false }
-        return names.allSatisfy { name in swept.contains { name.contains("$" + $0) || name.contains("${" + $0 + "}") } }
-    }
-
-    /// The text of every `name="…"` in the script.
-    static func quotedNames(in source: String) -> [String] {
-        var found: [String] = []
-        var rest = Substring(source)
-        while let start = rest.range(of: "name=\"") {
-            let after = rest[start.upperBound...]
-            guard let end = after.firstIndex(of: "\"") else { break }
-            found.append(String(after[..<end]))
-            rest = after[after.index(after: end)...]
+        let tokens = Lexer.tokenize(source).tokens.map(\.kind)
+        var mentions: [Set<String>] = []     // the variables each `name=` value reads
+        for i in tokens.indices.dropLast(2) where tokens[i] == .word("name") && tokens[i + 1] == .equals {
+            switch tokens[i + 2] {
+            case let .string(parts):
+                mentions.append(Set(parts.compactMap { if case let .variable(v) = $0.kind { v } else { nil } }))
+            case let .variable(v):
+                mentions.append([v])
+            default:
+                mentions.append([])
+            }
         }
-        return found
+        return !mentions.isEmpty && mentions.allSatisfy { !$0.isDisjoint(with: swept) }
     }
 }
