@@ -22,4 +22,12 @@ public enum SweepComparison {
         guard !runs.isEmpty else { throw SessionError.noSweepRuns(sweep, stores: paths.count) }
         return try Figures.comparison(runs, logY: logY)
     }
+
+    /// Writes the report's figure as SVG under the same guards as every file a command writes
+    /// (`FileOutput`: an existing file only with `force`, never a device, folder or dangling symlink).
+    public static func writeSVG(_ figure: Figure, to path: String, force: Bool) throws(SessionError) {
+        try FileOutput.write(Data(figure.svg.utf8), to: URL(fileURLWithPath: path), force: force, shownAs: path,
+                             protecting: nil)
+    }
 }
+

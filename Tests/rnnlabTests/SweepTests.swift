@@ -88,6 +88,9 @@ import Testing
         #expect(try Self.sessionCount(work.file("sweep-grid/trials/000/trial.sqlite").path) == sessionsBefore)
         let refused = try Binary.run(["sweep", "report", "sweep-grid", "--to", "grid.svg"], in: work.url)
         #expect(refused.status == 2 && refused.stderr.contains("grid.svg exists; add --force"), "\(refused.stderr)")
+        try FileManager.default.createSymbolicLink(atPath: work.file("dangling.svg").path, withDestinationPath: "/nonexistent/x")
+        let dangling = try Binary.run(["sweep", "report", "sweep-grid", "--to", "dangling.svg", "--force"], in: work.url)
+        #expect(dangling.status == 2 && dangling.stderr.contains("is a dangling symlink"), "\(dangling.stderr)")
 
         // Again: nothing runs, and merging again adds nothing.
         let again = try Binary.run(["sweep", "grid.rnn"] + Self.grid + ["--jobs", "2", "--store", "all.sqlite"], in: work.url)

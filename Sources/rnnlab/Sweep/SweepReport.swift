@@ -45,14 +45,10 @@ struct SweepReportCommand: ParsableCommand {
         var text = "sweep \(plan.name): \(finished.count) of \(plan.trials.count) trials finished; best loss first\n"
         text += VisibleText.of(report.table.render()) + "\n"
         if let to {
-            let url = URL(fileURLWithPath: to)
-            if FileManager.default.fileExists(atPath: url.path), !force {
-                Console.write("rnnlab sweep report: \(to) exists; add --force to replace it\n", to: .error)
+            do { try SweepComparison.writeSVG(report.figure, to: to, force: force) } catch {
+                let reason = if case .fileExists = error { "\(to) exists; add --force to replace it" } else { "\(error)" }
+                Console.write("rnnlab sweep report: \(reason)\n", to: .error)
                 throw ExitCode(BatchRunner.ExitStatus.usage)
-            }
-            do { try Data(report.figure.svg.utf8).write(to: url, options: .atomic) } catch {
-                Console.write("rnnlab sweep report: cannot write \(to): \(error.localizedDescription)\n", to: .error)
-                throw ExitCode(BatchRunner.ExitStatus.scriptError)
             }
             text += "wrote \(to)\n"
         } else {
