@@ -46,7 +46,10 @@ enum Signals {
         #else
         termination.__sigaction_u.__sa_handler = { signal in Signals.terminate(signal) }
         #endif
+        // Each blocks the other while its handler runs, so `terminate` sees one signal at a time.
         sigemptyset(&termination.sa_mask)
+        sigaddset(&termination.sa_mask, SIGTERM)
+        sigaddset(&termination.sa_mask, SIGHUP)
         termination.sa_flags = SA_RESTART
         sigaction(SIGTERM, &termination, nil)
         sigaction(SIGHUP, &termination, nil)
