@@ -3,11 +3,16 @@ import PackageDescription
 
 // The hot kernels (gate math, fast exp/tanh) only vectorise when the compiler may use
 // AVX2+FMA; Swift's default x86-64 target is SSE2. `haswell` runs on any x86-64 CPU
-// since 2013; other architectures build with their defaults.
+// since 2013; the sixteen-lane kernels (RNNLanes16) are built for AVX-512 and run only where
+// the CPU has it. Other architectures build with their defaults. The engine is optimised in
+// debug builds too: its kernels are generic over the lane width (RNNLanes) and only fast
+// once specialised, which the tests need as much as the product.
 #if arch(x86_64)
-let engineFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+let engineFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell", "-O"])]
+let wideFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "skylake-avx512", "-O"])]
 #else
-let engineFlags: [SwiftSetting] = []
+let engineFlags: [SwiftSetting] = [.unsafeFlags(["-O"])]
+let wideFlags: [SwiftSetting] = [.unsafeFlags(["-O"])]
 #endif
 
 let package = Package(
@@ -33,9 +38,12 @@ let package = Package(
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
         .systemLibrary(name: "CZMQ", path: "Sources/CZMQ"),
+        // The time loop's kernels written once over the lane width, and their AVX-512 build.
+        .target(name: "RNNLanes"),
+        .target(name: "RNNLanes16", dependencies: ["RNNLanes"], swiftSettings: wideFlags),
         .target(
             name: "RNNEngine",
-            dependencies: ["COpenBLAS", "CMalloc"],
+            dependencies: ["COpenBLAS", "CMalloc", "RNNLanes", "RNNLanes16"],
             swiftSettings: engineFlags
         ),
         .target(

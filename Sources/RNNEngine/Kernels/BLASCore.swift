@@ -27,9 +27,7 @@ enum BLASCore {
         #if os(Linux) && arch(x86_64)
         guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
               let name = openblas_get_corename(), String(cString: name).lowercased() == "prescott",
-              let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let line = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
-              let core = preferredCore(flags: Set(line.split(separator: " "))),
+              let core = preferredCore(flags: CPUFlags.current),
               let table = dlsym(nil, "gotoblas"), let initialise = dlsym(nil, "gotoblas_dynamic_init")
         else { return }
         // gotoblas_dynamic_init keeps a chosen table; clear it so it reads OPENBLAS_CORETYPE again.

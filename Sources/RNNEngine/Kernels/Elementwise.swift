@@ -1,3 +1,4 @@
+import RNNLanes
 /// Fused elementwise loops over contiguous rows: bias, activations and their derivatives,
 /// column sums. Eight lanes at a time; a row's tail goes through the same vector code.
 enum Elementwise {
@@ -19,7 +20,7 @@ enum Elementwise {
     }
 
     @inline(__always)
-    static func activateLanes<L: LaneAccess>(_ lanes: L, _ activation: Activation, _ p: UnsafeMutablePointer<Float>) {
+    static func activateLanes<L: LaneAccess<SIMD8<Float>>>(_ lanes: L, _ activation: Activation, _ p: UnsafeMutablePointer<Float>) {
         let v = lanes.load(p)
         switch activation {
         case .linear: return

@@ -1,3 +1,4 @@
+import RNNLanes
 /// The GRU's time loop, shaped like the LSTM's: the input projection of every step is one
 /// product before the loop; the loop does only the recurrent product and the fused gate math.
 ///
@@ -67,7 +68,7 @@ enum GRUKernels {
     /// Eight units of one sequence: `g` points at unit j's r pre-activation (z and n follow at
     /// strides of H), `u` likewise at the recurrent term without its bias.
     @inline(__always)
-    static func forwardLanes<L: LaneAccess>(_ lanes: L, _ g: UnsafeMutablePointer<Float>, _ u: UnsafePointer<Float>,
+    static func forwardLanes<L: LaneAccess<SIMD8<Float>>>(_ lanes: L, _ g: UnsafeMutablePointer<Float>, _ u: UnsafePointer<Float>,
                                             _ bias: UnsafePointer<Float>, _ hPrev: UnsafePointer<Float>,
                                             _ candidate: UnsafeMutablePointer<Float>,
                                             _ out: UnsafeMutablePointer<Float>, width h: Int) {
@@ -158,7 +159,7 @@ enum GRUKernels {
     /// holds ∂a (r, z, n), `candidate` ∂u_n, `du` ∂u (r, z, n) and `dhPrev` the direct part z⊙dh
     /// of ∂L/∂h_{t−1} (the recurrent product adds the rest).
     @inline(__always)
-    static func backwardLanes<L: LaneAccess>(_ lanes: L, _ g: UnsafeMutablePointer<Float>,
+    static func backwardLanes<L: LaneAccess<SIMD8<Float>>>(_ lanes: L, _ g: UnsafeMutablePointer<Float>,
                                              _ candidate: UnsafeMutablePointer<Float>, _ hPrev: UnsafePointer<Float>,
                                              _ dh: UnsafePointer<Float>, _ dhPrev: UnsafeMutablePointer<Float>,
                                              _ du: UnsafeMutablePointer<Float>, width h: Int) {

@@ -1,3 +1,4 @@
+import RNNLanes
 /// Vectorised Box–Muller: sixteen standard normal values from eight 64-bit random words.
 ///
 /// Each block gives uniforms u₁ ∈ (0, 1], u₂ ∈ [0, 1) with 23 random bits each; then

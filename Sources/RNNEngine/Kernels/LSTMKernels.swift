@@ -1,3 +1,4 @@
+import RNNLanes
 /// The LSTM's time loop: the input projection of a time block's steps is one product before
 /// the block's loop, and only the recurrent product and the fused gate math run step by step.
 /// The long loops poll the cancellation check once per block (`TimeBlocks.steps`).
@@ -22,7 +23,7 @@ enum LSTMKernels {
         let rows = s.steps * s.batch, gw = s.gateWidth, h = s.hidden
         precondition(keepsGates || RecurrentKernels.supports(n: gw), "recomputed gates need the fast kernel")
         // W_hhᵀ `(H, 4H)` once per chunk, for the per-step kernel.
-        let fast = RecurrentKernels.supports(n: gw)
+        let fast = RecurrentKernels.supports(n: gw), lanes = KernelLanes.inForce
         let transposed = UnsafeMutablePointer<Float>.allocate(capacity: gw * h)
         defer { transposed.deallocate() }
         if fast { for n in 0..<gw { for k in 0..<h { transposed[k * gw + n] = weightHH[n * h + k] } } }
@@ -50,75 +51,18 @@ enum LSTMKernels {
                     let cPrev = t == 0 ? c0 + r0 * h : UnsafePointer(cells + (row - s.batch) * h)
                     if fast {
                         RecurrentKernels.multiply(hPrev, lda: h, transposed, rows: n, inner: h, columns: gw,
-                                                  into: g, ldc: gw, accumulate: true)
+                                                  into: g, ldc: gw, accumulate: true, lanes: lanes)
                     } else {
                         Gemm.sgemm(transA: false, transB: true, m: n, n: gw, k: h, alpha: 1, a: hPrev, lda: h,
                                    b: weightHH, ldb: h, beta: 1, c: g, ldc: gw)
                     }
-                    forwardStep(gates: g, cPrev: cPrev, cells: cells + row * h, hidden: hidden + row * h,
+                    lanes.lstmForwardStep(gates: g, cPrev: cPrev, cells: cells + row * h, hidden: hidden + row * h,
                                 batch: n, width: h)
                 }
                 return true
             }
         }
         if stopped { throw EngineError.cancelled }
-    }
-
-    /// Gate activations and the cell update of one step, in place on the gate rows.
-    @inline(__always)
-    static func forwardStep(gates: UnsafeMutablePointer<Float>, cPrev: UnsafePointer<Float>,
-                            cells: UnsafeMutablePointer<Float>, hidden: UnsafeMutablePointer<Float>,
-                            batch: Int, width h: Int) {
-        for b in 0..<batch {
-            var j = 0
-            while j + 8 <= h {
-                forwardLanes(FullLanes(), gates + b * 4 * h + j, cPrev + b * h + j, cells + b * h + j,
-                             hidden + b * h + j, width: h)
-                j += 8
-            }
-            if j < h {
-                forwardLanes(PartialLanes(count: h - j), gates + b * 4 * h + j, cPrev + b * h + j, cells + b * h + j,
-                             hidden + b * h + j, width: h)
-            }
-        }
-    }
-
-    /// Eight units of one sequence: `row` points at unit j's input gate; the f, g, o gates
-    /// follow at strides of H.
-    @inline(__always)
-    static func forwardLanes<L: LaneAccess>(_ lanes: L, _ row: UnsafeMutablePointer<Float>, _ cPrev: UnsafePointer<Float>,
-                                            _ cell: UnsafeMutablePointer<Float>, _ hidden: UnsafeMutablePointer<Float>,
-                                            width h: Int) {
-        let (i, f, g, o) = activateLanes(lanes, row, width: h)
-        let c = f * lanes.load(cPrev) + i * g
-        lanes.store(c, cell)
-        lanes.store(o * FastMath.tanh(c), hidden)
-    }
-
-    /// The four gate activations of eight units in place; forward and the recomputation in
-    /// backward share this code, so recomputed gates are the very values forward made.
-    @inline(__always)
-    static func activateLanes<L: LaneAccess>(_ lanes: L, _ row: UnsafeMutablePointer<Float>, width h: Int)
-        -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
-        let i = FastMath.sigmoid(lanes.load(row))
-        let f = FastMath.sigmoid(lanes.load(row + h))
-        let g = FastMath.tanh(lanes.load(row + 2 * h))
-        let o = FastMath.sigmoid(lanes.load(row + 3 * h))
-        lanes.store(i, row); lanes.store(f, row + h); lanes.store(g, row + 2 * h); lanes.store(o, row + 3 * h)
-        return (i, f, g, o)
-    }
-
-    /// Activates the gate rows of one step (`batch` rows of 4H pre-activations) in place.
-    @inline(__always)
-    static func activateStep(gates: UnsafeMutablePointer<Float>, batch: Int, width h: Int) {
-        for b in 0..<batch {
-            var j = 0
-            while j + 8 <= h {
-                _ = activateLanes(FullLanes(), gates + b * 4 * h + j, width: h)
-                j += 8
-            }
-            if j < h { _ = activateLanes(PartialLanes(count: h - j), gates + b * 4 * h + j, width: h) }
-        }
     }
 
     /// Backpropagates through the chunk. Overwrites `gates` with the pre-activation gradients,
@@ -144,7 +88,7 @@ enum LSTMKernels {
                          dBiasIH: UnsafeMutablePointer<Float>, dBiasHH: UnsafeMutablePointer<Float>,
                          dX: UnsafeMutablePointer<Float>?, carry: UnsafeMutablePointer<Float>?,
                          isCancelled: () -> Bool) throws {
-        let b = s.batch, h = s.hidden, gw = s.gateWidth, rows = s.steps * b
+        let b = s.batch, h = s.hidden, gw = s.gateWidth, rows = s.steps * b, lanes = KernelLanes.inForce
         precondition(keepsGates || RecurrentKernels.supports(n: gw), "recomputed gates need the fast kernel")
         // ∂L/∂h_t, ∂L/∂h_{t+1} through W_hh and ∂L/∂c_{t+1} for every sequence, carried across blocks.
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 3 * b * h)
@@ -191,10 +135,10 @@ enum LSTMKernels {
                     for k in 0..<(n * h) { dh[k] = dOut[row * h + k] + dhNext[k] }
                     let cPrev = t == 0 ? c0 + r0 * h : cells + (row - b) * h
                     let g = blockGates.value + (row - first) * gw
-                    backwardStep(gates: g, cPrev: cPrev, cells: cells + row * h, dh: dh, dcNext: dcNext, batch: n, width: h)
+                    lanes.lstmBackwardStep(gates: g, cPrev: cPrev, cells: cells + row * h, dh: dh, dcNext: dcNext, batch: n, width: h)
                     if t >= lastRecurrent, RecurrentKernels.supports(n: h) {
                         RecurrentKernels.multiply(g, lda: gw, weightHH, rows: n, inner: gw, columns: h,
-                                                  into: dhNext, ldc: h, accumulate: false)
+                                                  into: dhNext, ldc: h, accumulate: false, lanes: lanes)
                     } else if t >= lastRecurrent {
                         Gemm.sgemm(transA: false, transB: false, m: n, n: h, k: gw,
                                    alpha: 1, a: g, lda: gw, b: weightHH, ldb: h, beta: 0, c: dhNext, ldc: h)
@@ -234,7 +178,7 @@ enum LSTMKernels {
                                x: UnsafePointer<Float>, weightIH: UnsafePointer<Float>,
                                transposedHH: UnsafePointer<Float>, bias: UnsafePointer<Float>,
                                h0: UnsafePointer<Float>, hidden: UnsafePointer<Float>) {
-        let b = s.batch, h = s.hidden, gw = s.gateWidth
+        let b = s.batch, h = s.hidden, gw = s.gateWidth, lanes = KernelLanes.inForce
         Elementwise.broadcastRows(bias, into: block, rows: n, width: gw)
         Gemm.sgemm(transA: false, transB: true, m: n, n: gw, k: s.input, alpha: 1, a: x + first * s.input,
                    lda: s.input, b: weightIH, ldb: s.input, beta: 1, c: block, ldc: gw)
@@ -248,47 +192,11 @@ enum LSTMKernels {
                 let count = global < b ? min(range.upperBound, b - first) - r : range.upperBound - r
                 let hPrev = global < b ? h0 + global * h : hidden + (global - b) * h
                 RecurrentKernels.multiply(hPrev, lda: h, transposed, rows: count, inner: h, columns: gw,
-                                          into: block + r * gw, ldc: gw, accumulate: true)
+                                          into: block + r * gw, ldc: gw, accumulate: true, lanes: lanes)
                 r += count
             }
-            activateStep(gates: block + range.lowerBound * gw, batch: range.count, width: h)
+            lanes.lstmActivateStep(gates: block + range.lowerBound * gw, batch: range.count, width: h)
             return true
         }
-    }
-
-    /// One step's gate gradients, written over the activated gates of that step.
-    /// On entry `dcNext` holds ∂L/∂c_t from step t+1; on exit ∂L/∂c_{t−1}.
-    @inline(__always)
-    static func backwardStep(gates: UnsafeMutablePointer<Float>, cPrev: UnsafePointer<Float>,
-                             cells: UnsafePointer<Float>, dh: UnsafePointer<Float>,
-                             dcNext: UnsafeMutablePointer<Float>, batch: Int, width h: Int) {
-        for b in 0..<batch {
-            var j = 0
-            while j + 8 <= h {
-                let k = b * h + j
-                backwardLanes(FullLanes(), gates + b * 4 * h + j, cPrev + k, cells + k, dh + k, dcNext + k, width: h)
-                j += 8
-            }
-            if j < h {
-                let k = b * h + j
-                backwardLanes(PartialLanes(count: h - j), gates + b * 4 * h + j, cPrev + k, cells + k, dh + k,
-                              dcNext + k, width: h)
-            }
-        }
-    }
-
-    @inline(__always)
-    static func backwardLanes<L: LaneAccess>(_ lanes: L, _ row: UnsafeMutablePointer<Float>, _ cPrev: UnsafePointer<Float>,
-                                             _ cell: UnsafePointer<Float>, _ dh: UnsafePointer<Float>,
-                                             _ dcNext: UnsafeMutablePointer<Float>, width h: Int) {
-        let i = lanes.load(row), f = lanes.load(row + h), g = lanes.load(row + 2 * h), o = lanes.load(row + 3 * h)
-        let tc = FastMath.tanh(lanes.load(cell))
-        let dhv = lanes.load(dh)
-        let dc = dhv * o * (1 - tc * tc) + lanes.load(dcNext)
-        lanes.store(dc * g * i * (1 - i), row)
-        lanes.store(dc * lanes.load(cPrev) * f * (1 - f), row + h)
-        lanes.store(dc * i * (1 - g * g), row + 2 * h)
-        lanes.store(dhv * tc * o * (1 - o), row + 3 * h)
-        lanes.store(dc * f, dcNext)
     }
 }

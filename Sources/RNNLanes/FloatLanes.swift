@@ -1,0 +1,109 @@
+/// A vector of float lanes the kernels are written over once: eight lanes (AVX2) or sixteen
+/// (AVX-512). Every operation works lane by lane, so a kernel computes each value by the same
+/// operations in the same order whatever the width: its results are bit for bit the same at
+/// either width, and only the number of values per instruction changes.
+///
+/// The requirements are answered by the concrete SIMD types' own operators, which compile to
+/// vector instructions; the generic SIMD operators would compile lane by lane.
+public protocol FloatLanes: BitwiseCopyable {
+    /// The number of lanes.
+    static var width: Int { get }
+    init()
+    init(repeating: Float)
+    subscript(index: Int) -> Float { get set }
+    static func + (l: Self, r: Self) -> Self
+    static func - (l: Self, r: Self) -> Self
+    static func * (l: Self, r: Self) -> Self
+    static func / (l: Self, r: Self) -> Self
+    static func + (l: Self, r: Float) -> Self
+    static func - (l: Self, r: Float) -> Self
+    static func * (l: Self, r: Float) -> Self
+    static func + (l: Float, r: Self) -> Self
+    static func - (l: Float, r: Self) -> Self
+    static func * (l: Float, r: Self) -> Self
+    static func / (l: Float, r: Self) -> Self
+    static prefix func - (x: Self) -> Self
+    /// `self += a · b`, one fused multiply-add per lane.
+    mutating func addProduct(_ a: Self, _ b: Self)
+    /// Each lane above `upper` set to `upper`, then each below `lower` to `lower` (NaN stays NaN).
+    func clamped(lower: Float, upper: Float) -> Self
+    /// Each lane negated where `sign` is negative.
+    func negated(whereNegative sign: Self) -> Self
+    /// Each lane set to `value` where it is negative.
+    func replacingNegative(with value: Float) -> Self
+    /// Each lane set to `value` where `other` is at most zero.
+    func replacing(with value: Float, whereNotPositive other: Self) -> Self
+    /// `self · 2ⁿ`, with n read from the low mantissa bits of `shifted` = x + 1.5·2²³ (`LaneMath.exp`).
+    func timesPowerOfTwo(shifted: Self) -> Self
+}
+
+extension SIMD8: FloatLanes where Scalar == Float {
+    public static var width: Int { 8 }
+    @inline(__always) public func clamped(lower: Float, upper: Float) -> Self {
+        let x = replacing(with: upper, where: self .> upper)
+        return x.replacing(with: lower, where: x .< lower)
+    }
+    @inline(__always) public func negated(whereNegative sign: Self) -> Self { replacing(with: -self, where: sign .< 0) }
+    @inline(__always) public func replacingNegative(with value: Float) -> Self { replacing(with: value, where: self .< 0) }
+    @inline(__always) public func replacing(with value: Float, whereNotPositive other: Self) -> Self {
+        replacing(with: value, where: other .<= 0)
+    }
+    @inline(__always) public func timesPowerOfTwo(shifted: Self) -> Self {
+        let n = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
+        return self * unsafeBitCast((n &+ 127) &<< 23, to: Self.self)
+    }
+}
+
+extension SIMD16: FloatLanes where Scalar == Float {
+    public static var width: Int { 16 }
+    @inline(__always) public func clamped(lower: Float, upper: Float) -> Self {
+        let x = replacing(with: upper, where: self .> upper)
+        return x.replacing(with: lower, where: x .< lower)
+    }
+    @inline(__always) public func negated(whereNegative sign: Self) -> Self { replacing(with: -self, where: sign .< 0) }
+    @inline(__always) public func replacingNegative(with value: Float) -> Self { replacing(with: value, where: self .< 0) }
+    @inline(__always) public func replacing(with value: Float, whereNotPositive other: Self) -> Self {
+        replacing(with: value, where: other .<= 0)
+    }
+    @inline(__always) public func timesPowerOfTwo(shifted: Self) -> Self {
+        let n = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000
+        return self * unsafeBitCast((n &+ 127) &<< 23, to: Self.self)
+    }
+}
+
+/// How a kernel reads and writes one vector of lanes: whole vectors in the body of a row, fewer
+/// lanes at its tail. Generic code specialises into one branch-free loop per case.
+public protocol LaneAccess<Vector> {
+    associatedtype Vector: FloatLanes
+    func load(_ p: UnsafePointer<Float>) -> Vector
+    func store(_ v: Vector, _ p: UnsafeMutablePointer<Float>)
+}
+
+public struct WholeLanes<Vector: FloatLanes>: LaneAccess {
+    @inlinable @inline(__always) public init() {}
+
+    @inlinable @inline(__always) public func load(_ p: UnsafePointer<Float>) -> Vector {
+        UnsafeRawPointer(p).loadUnaligned(as: Vector.self)
+    }
+
+    @inlinable @inline(__always) public func store(_ v: Vector, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vector.self)
+    }
+}
+
+/// The first `count` lanes (fewer than a vector); the others read as zero and are not written.
+public struct TailLanes<Vector: FloatLanes>: LaneAccess {
+    public let count: Int
+
+    @inlinable @inline(__always) public init(count: Int) { self.count = count }
+
+    @inlinable @inline(__always) public func load(_ p: UnsafePointer<Float>) -> Vector {
+        var v = Vector()
+        for i in 0..<count { v[i] = p[i] }
+        return v
+    }
+
+    @inlinable @inline(__always) public func store(_ v: Vector, _ p: UnsafeMutablePointer<Float>) {
+        for i in 0..<count { p[i] = v[i] }
+    }
+}
