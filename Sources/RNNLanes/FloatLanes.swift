@@ -29,43 +29,31 @@ public protocol FloatLanes: BitwiseCopyable {
     func clamped(lower: Float, upper: Float) -> Self
     /// Each lane negated where `sign` is negative.
     func negated(whereNegative sign: Self) -> Self
-    /// Each lane set to `value` where it is negative.
-    func replacingNegative(with value: Float) -> Self
-    /// Each lane set to `value` where `other` is at most zero.
-    func replacing(with value: Float, whereNotPositive other: Self) -> Self
     /// `self · 2ⁿ`, with n read from the low mantissa bits of `shifted` = x + 1.5·2²³ (`LaneMath.exp`).
     func timesPowerOfTwo(shifted: Self) -> Self
 }
 
 extension SIMD8: FloatLanes where Scalar == Float {
-    public static var width: Int { 8 }
-    @inline(__always) public func clamped(lower: Float, upper: Float) -> Self {
+    @inlinable public static var width: Int { 8 }
+    @inlinable @inline(__always) public func clamped(lower: Float, upper: Float) -> Self {
         let x = replacing(with: upper, where: self .> upper)
         return x.replacing(with: lower, where: x .< lower)
     }
-    @inline(__always) public func negated(whereNegative sign: Self) -> Self { replacing(with: -self, where: sign .< 0) }
-    @inline(__always) public func replacingNegative(with value: Float) -> Self { replacing(with: value, where: self .< 0) }
-    @inline(__always) public func replacing(with value: Float, whereNotPositive other: Self) -> Self {
-        replacing(with: value, where: other .<= 0)
-    }
-    @inline(__always) public func timesPowerOfTwo(shifted: Self) -> Self {
+    @inlinable @inline(__always) public func negated(whereNegative sign: Self) -> Self { replacing(with: -self, where: sign .< 0) }
+    @inlinable @inline(__always) public func timesPowerOfTwo(shifted: Self) -> Self {
         let n = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
         return self * unsafeBitCast((n &+ 127) &<< 23, to: Self.self)
     }
 }
 
 extension SIMD16: FloatLanes where Scalar == Float {
-    public static var width: Int { 16 }
-    @inline(__always) public func clamped(lower: Float, upper: Float) -> Self {
+    @inlinable public static var width: Int { 16 }
+    @inlinable @inline(__always) public func clamped(lower: Float, upper: Float) -> Self {
         let x = replacing(with: upper, where: self .> upper)
         return x.replacing(with: lower, where: x .< lower)
     }
-    @inline(__always) public func negated(whereNegative sign: Self) -> Self { replacing(with: -self, where: sign .< 0) }
-    @inline(__always) public func replacingNegative(with value: Float) -> Self { replacing(with: value, where: self .< 0) }
-    @inline(__always) public func replacing(with value: Float, whereNotPositive other: Self) -> Self {
-        replacing(with: value, where: other .<= 0)
-    }
-    @inline(__always) public func timesPowerOfTwo(shifted: Self) -> Self {
+    @inlinable @inline(__always) public func negated(whereNegative sign: Self) -> Self { replacing(with: -self, where: sign .< 0) }
+    @inlinable @inline(__always) public func timesPowerOfTwo(shifted: Self) -> Self {
         let n = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000
         return self * unsafeBitCast((n &+ 127) &<< 23, to: Self.self)
     }

@@ -8,25 +8,45 @@
 /// value is the same chain of fused multiply-adds over k in order, whatever the blocking and
 /// the lane width.
 public enum RecurrentProduct {
-    /// `C = A·B` (or `C += A·B` when `accumulate`), A `(m, k)` with row stride `lda`, B `(k, n)`
-    /// contiguous, C `(m, n)` with row stride `ldc`; `n` a multiple of the lane width.
+    /// `C = A·B` (or `C += A·B` when `accumulate`): A `(m, k)` with `A[r, p]` at
+    /// `a[r·rowStride + p·columnStride]` (so a transposed A is a pair of strides), B `(k, n)` with
+    /// row stride `ldb`, C `(m, n)` with row stride `ldc`; `n` a multiple of the lane width.
     @inlinable @inline(__always)
-    public static func multiply<V: FloatLanes>(_: V.Type, maxRows: Int, _ a: UnsafePointer<Float>, lda: Int,
-                                               _ b: UnsafePointer<Float>, rows m: Int, inner k: Int, columns n: Int,
-                                               into c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+    public static func multiply<V: FloatLanes>(_: V.Type, maxRows: Int, _ a: UnsafePointer<Float>, rowStride: Int,
+                                               columnStride: Int, _ b: UnsafePointer<Float>, ldb: Int, rows m: Int,
+                                               inner k: Int, columns n: Int, into c: UnsafeMutablePointer<Float>,
+                                               ldc: Int, accumulate: Bool) {
         precondition(n % V.width == 0 && (1...4).contains(maxRows), "columns a multiple of the lane width")
+        let a = Strided(base: a, row: rowStride, column: columnStride)
         var r = 0
         while r < m {
             let rows = min(maxRows, m - r)
-            let (ar, cr) = (a + r * lda, c + r * ldc)
+            let (ar, cr) = (a.rows(from: r), c + r * ldc)
             switch rows {
-            case 4: block(V.self, rows: 4, ar, lda: lda, b, k: k, n: n, cr, ldc: ldc, accumulate: accumulate)
-            case 3: block(V.self, rows: 3, ar, lda: lda, b, k: k, n: n, cr, ldc: ldc, accumulate: accumulate)
-            case 2: block(V.self, rows: 2, ar, lda: lda, b, k: k, n: n, cr, ldc: ldc, accumulate: accumulate)
-            default: block(V.self, rows: 1, ar, lda: lda, b, k: k, n: n, cr, ldc: ldc, accumulate: accumulate)
+            case 4: block(V.self, rows: 4, ar, b, ldb: ldb, k: k, n: n, cr, ldc: ldc, accumulate: accumulate)
+            case 3: block(V.self, rows: 3, ar, b, ldb: ldb, k: k, n: n, cr, ldc: ldc, accumulate: accumulate)
+            case 2: block(V.self, rows: 2, ar, b, ldb: ldb, k: k, n: n, cr, ldc: ldc, accumulate: accumulate)
+            default: block(V.self, rows: 1, ar, b, ldb: ldb, k: k, n: n, cr, ldc: ldc, accumulate: accumulate)
             }
             r += rows
         }
+    }
+
+    /// A matrix read through a row and a column stride.
+    @usableFromInline
+    struct Strided {
+        @usableFromInline let base: UnsafePointer<Float>, row: Int, column: Int
+
+        @inlinable @inline(__always) init(base: UnsafePointer<Float>, row: Int, column: Int) {
+            (self.base, self.row, self.column) = (base, row, column)
+        }
+
+        @inlinable @inline(__always) func rows(from r: Int) -> Strided {
+            Strided(base: base + r * row, row: row, column: column)
+        }
+
+        /// Row `r`'s first value; its value p is `column · p` further.
+        @inlinable @inline(__always) func start(_ r: Int) -> UnsafePointer<Float> { base + r * row }
     }
 
     /// One row's four accumulator vectors.
@@ -54,9 +74,9 @@ public enum RecurrentProduct {
     /// `rows` (1 to 4, a constant once inlined) rows of C: four vectors of columns at a time,
     /// then single vectors for the last columns.
     @inlinable @inline(__always)
-    static func block<V: FloatLanes>(_: V.Type, rows: Int, _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>,
+    static func block<V: FloatLanes>(_: V.Type, rows: Int, _ a: Strided, _ b: UnsafePointer<Float>, ldb: Int,
                                      k: Int, n: Int, _ c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
-        let (a1, a2, a3) = (a + lda, a + 2 * lda, a + 3 * lda)
+        let (a0, a1, a2, a3) = (a.start(0), a.start(1), a.start(2), a.start(3)), step = a.column
         let (c1, c2, c3) = (c + ldc, c + 2 * ldc, c + 3 * ldc)
         var j = 0
         while j + 4 * V.width <= n {
@@ -68,11 +88,11 @@ public enum RecurrentProduct {
                 if rows > 3 { x3 = Quad(c3 + j) }
             }
             for p in 0..<k {
-                let w = Quad<V>(b + p * n + j)
-                x0.add(V(repeating: a[p]), w)
-                if rows > 1 { x1.add(V(repeating: a1[p]), w) }
-                if rows > 2 { x2.add(V(repeating: a2[p]), w) }
-                if rows > 3 { x3.add(V(repeating: a3[p]), w) }
+                let w = Quad<V>(b + p * ldb + j), q = p * step
+                x0.add(V(repeating: a0[q]), w)
+                if rows > 1 { x1.add(V(repeating: a1[q]), w) }
+                if rows > 2 { x2.add(V(repeating: a2[q]), w) }
+                if rows > 3 { x3.add(V(repeating: a3[q]), w) }
             }
             x0.store(c + j)
             if rows > 1 { x1.store(c1 + j) }
@@ -83,9 +103,9 @@ public enum RecurrentProduct {
         let lanes = WholeLanes<V>()
         while j < n {
             for r in 0..<rows {
-                let (ar, cr) = (a + r * lda, c + r * ldc)
+                let (ar, cr) = (a.start(r), c + r * ldc)
                 var x = accumulate ? lanes.load(cr + j) : V()
-                for p in 0..<k { x.addProduct(V(repeating: ar[p]), lanes.load(b + p * n + j)) }
+                for p in 0..<k { x.addProduct(V(repeating: ar[p * step]), lanes.load(b + p * ldb + j)) }
                 lanes.store(x, cr + j)
             }
             j += V.width

@@ -8,11 +8,12 @@ public enum Lanes16 {
     public typealias Vector = SIMD16<Float>
 
     @inline(never)
-    public static func recurrentMultiply(_ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, rows: Int,
-                                         inner: Int, columns: Int, into c: UnsafeMutablePointer<Float>, ldc: Int,
-                                         accumulate: Bool) {
-        RecurrentProduct.multiply(Vector.self, maxRows: 4, a, lda: lda, b, rows: rows, inner: inner, columns: columns,
-                                  into: c, ldc: ldc, accumulate: accumulate)
+    public static func multiply(_ a: UnsafePointer<Float>, rowStride: Int, columnStride: Int, _ b: UnsafePointer<Float>,
+                                ldb: Int, rows: Int, inner: Int, columns: Int, into c: UnsafeMutablePointer<Float>,
+                                ldc: Int, accumulate: Bool) {
+        RecurrentProduct.multiply(Vector.self, maxRows: 4, a, rowStride: rowStride, columnStride: columnStride, b,
+                                  ldb: ldb, rows: rows, inner: inner, columns: columns, into: c, ldc: ldc,
+                                  accumulate: accumulate)
     }
 
     @inline(never)

@@ -139,8 +139,12 @@ struct BenchOptions {
 
     var header: String {
         "\(threads) threads; median of \(epochs) epochs after a warm-up"
-            + (runs > 1 ? ", median of \(runs) processes" : "") + "; OpenBLAS core \(Threads.blasCore)"
+            + (runs > 1 ? ", median of \(runs) processes" : "") + "; OpenBLAS core \(Threads.blasCore)" + (coreForced.map { " (OPENBLAS_CORETYPE=\($0))" } ?? "")
+            + "; time-loop kernels \(KernelLanes.widest)"
     }
+
+    /// A core set in the environment, which the engine keeps (it is the user's choice).
+    var coreForced: String? { ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] }
 }
 
 func orchestrate(_ arguments: [String]) throws {

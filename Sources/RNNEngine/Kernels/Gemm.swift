@@ -21,6 +21,11 @@ public enum Gemm {
             scale(c, rows: m, cols: n, ldc: ldc, by: beta)
             return
         }
+        if alpha == 1, beta == 0 || beta == 1, RecurrentKernels.supports(n: n) {
+            registerBlocked(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
+                            accumulate: beta == 1, c: c, ldc: ldc)
+            return
+        }
         _ = BLASCore.configured        // OpenBLAS single-threaded (see `Threads`), its best kernels
         if m * n * k >= parallelThreshold, m >= 2 * 16, Threads.count > 1 {
             let p = UncheckedSendable((a, b, c))
@@ -36,6 +41,35 @@ public enum Gemm {
         }
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    /// The products of the model's shapes (every C as wide as a multiple of 32) by the time
+    /// loop's register-blocked kernel, at the lane width in force: A and B stream from cache as
+    /// they lie (a transposed A is read through its strides), where OpenBLAS would first copy
+    /// both into its packed layout; only a transposed B, a weight, is laid out `(k, n)` first.
+    /// Every value of C is one chain of fused multiply-adds over k in order, so C does not depend
+    /// on the thread count, the lane width or the OpenBLAS build.
+    static func registerBlocked(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+                                b: UnsafePointer<Float>, ldb: Int, accumulate: Bool, c: UnsafeMutablePointer<Float>,
+                                ldc: Int) {
+        let laidOut = UnsafeMutablePointer<Float>.allocate(capacity: transB ? k * n : 0)
+        defer { laidOut.deallocate() }
+        if transB { for j in 0..<n { for p in 0..<k { laidOut[p * n + j] = b[j * ldb + p] } } }
+        let lanes = KernelLanes.inForce
+        let operands = UncheckedSendable((a, transB ? UnsafePointer(laidOut) : b, c))
+        let (rowStride, columnStride) = transA ? (1, lda) : (lda, 1), bStride = transB ? n : ldb
+        let work: @Sendable (Range<Int>, StopCheck) -> Bool = { rows, _ in
+            let (a, b, c) = operands.value
+            lanes.multiply(a + rows.lowerBound * rowStride, rowStride: rowStride, columnStride: columnStride, b,
+                           ldb: bStride, rows: rows.count, inner: k, columns: n, into: c + rows.lowerBound * ldc,
+                           ldc: ldc, accumulate: accumulate)
+            return true
+        }
+        if m * n * k >= parallelThreshold, m >= 2 * 16, Threads.count > 1 {
+            _ = Parallel.forEachRowGroup(rows: m, work)
+        } else {
+            _ = work(0..<m, StopCheck(signal: CancelSignal(), poll: nil))
+        }
     }
 
     /// The same product by the textbook triple loop, accumulated in double: the reference for tests.

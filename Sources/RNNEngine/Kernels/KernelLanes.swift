@@ -43,15 +43,17 @@ public enum KernelLanes: Int, Sendable, CustomStringConvertible {
 
     // The kernels at this width.
 
-    func recurrentMultiply(_ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, rows: Int, inner: Int,
-                           columns: Int, into c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+    /// `RecurrentProduct.multiply` at this width.
+    func multiply(_ a: UnsafePointer<Float>, rowStride: Int, columnStride: Int, _ b: UnsafePointer<Float>, ldb: Int,
+                  rows: Int, inner: Int, columns: Int, into c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
         switch self {
         case .sixteen:
-            Lanes16.recurrentMultiply(a, lda: lda, b, rows: rows, inner: inner, columns: columns, into: c, ldc: ldc,
-                                      accumulate: accumulate)
+            Lanes16.multiply(a, rowStride: rowStride, columnStride: columnStride, b, ldb: ldb, rows: rows, inner: inner,
+                             columns: columns, into: c, ldc: ldc, accumulate: accumulate)
         case .eight:
-            RecurrentProduct.multiply(SIMD8<Float>.self, maxRows: 3, a, lda: lda, b, rows: rows, inner: inner,
-                                      columns: columns, into: c, ldc: ldc, accumulate: accumulate)
+            RecurrentProduct.multiply(SIMD8<Float>.self, maxRows: 3, a, rowStride: rowStride, columnStride: columnStride,
+                                      b, ldb: ldb, rows: rows, inner: inner, columns: columns, into: c, ldc: ldc,
+                                      accumulate: accumulate)
         }
     }
 

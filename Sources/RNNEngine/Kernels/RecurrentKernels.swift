@@ -9,6 +9,7 @@ enum RecurrentKernels {
     static func multiply(_ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, rows m: Int, inner k: Int,
                          columns n: Int, into c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool,
                          lanes: KernelLanes = .inForce) {
-        lanes.recurrentMultiply(a, lda: lda, b, rows: m, inner: k, columns: n, into: c, ldc: ldc, accumulate: accumulate)
+        lanes.multiply(a, rowStride: lda, columnStride: 1, b, ldb: n, rows: m, inner: k, columns: n, into: c, ldc: ldc,
+                       accumulate: accumulate)
     }
 }
