@@ -88,7 +88,7 @@ public final class Store: Sendable {
             let unknown = try pool.read { db in try unknownMigrations(db) }
             if !unknown.isEmpty { throw StoreError.newerSchema(path: path, unknownMigrations: unknown) }
             try Migrations.migrator.migrate(pool)
-        } catch where (try? pool.read { db in try Migrations.migrator.hasCompletedMigrations(db) }) == true {
+        } catch where migrationsComplete(pool) {
             // Another rnnlab starting on the same new file migrated it between our look and our
             // write ("table already exists"): ours was rolled back whole, and theirs is complete.
         } catch {
@@ -101,6 +101,18 @@ public final class Store: Sendable {
             try? pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 1000") }
         }
         return Store(path: path, pool: pool, options: options, maxValueBytes: limit, checkpointer: checkpointer)
+    }
+
+    /// Whether the schema is complete after our migration failed. GRDB applies each migration in
+    /// its own transaction, so two processes migrating one new file interleave: ours fails on a
+    /// migration theirs has applied while theirs goes on with the next. So wait a while for it to
+    /// finish; if nobody does, the rest is ours to apply (a real failure fails again).
+    private static func migrationsComplete(_ pool: DatabasePool) -> Bool {
+        for _ in 0..<100 {
+            if (try? pool.read { db in try Migrations.migrator.hasCompletedMigrations(db) }) == true { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return (try? Migrations.migrator.migrate(pool)) != nil
     }
 
     /// Applied migrations this rnnlab did not register, sorted.
