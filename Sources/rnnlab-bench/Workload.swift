@@ -12,6 +12,8 @@ struct WorkloadOptions {
     var memory = MemoryPlan.defaultBudget
     /// The recurrent layers of the seed model: `lstm` (the article's) or `gru` (same widths).
     var cell = Cell.lstm
+    /// The kernels' lane width (`--lanes 8` measures the AVX2 kernels on an AVX-512 CPU).
+    var lanes = KernelLanes.widest
 
     init(arguments: [String]) throws {
         var arguments = arguments
@@ -23,8 +25,14 @@ struct WorkloadOptions {
             arguments.removeSubrange(i...(i + 1))
         }
         let flags = try integerFlags(arguments, allowed: ["sequences", "length", "splits", "epochs", "threads", "window",
-                                                          "memory"])
+                                                          "memory", "lanes"])
         memory = flags["memory"] ?? memory
+        if let width = flags["lanes"] {
+            guard let chosen = KernelLanes(rawValue: width), chosen.rawValue <= KernelLanes.widest.rawValue else {
+                throw BenchError.usage("--lanes takes 8 or, on a CPU with AVX-512, 16")
+            }
+            lanes = chosen
+        }
         sequences = flags["sequences"] ?? sequences
         length = flags["length"] ?? length
         splits = flags["splits"] ?? splits

@@ -4,7 +4,7 @@
 //                [--length L] [--threads N] [--peer PYTHON --peer-script PATH] [--peer-runs 2] [--runs N]
 //                [--recompute-memory BYTES]   (the LSTM K = 1 row again with this budget; 0: none)
 //   rnnlab-bench scaling [--lengths 2000,20000,200000] [--sequence-counts 15,60,240] [--splits …] …
-//   rnnlab-bench --child --splits K [--cell lstm|gru] [--memory BYTES] …   (one measurement in this process)
+//   rnnlab-bench --child --splits K [--cell lstm|gru] [--memory BYTES] [--lanes 8|16] …   (one measurement in this process)
 //   rnnlab-bench curves [--length 2000 --epochs 150 …]   (the article's comparisons as text)
 //   rnnlab-bench checkpoint [--length 2000 --epochs 5]   (the rolling checkpoint's cost per epoch)
 //   rnnlab-bench layers [--units 64 --batch 15 --steps 20000]   (one LSTM beside one GRU layer)
@@ -205,7 +205,8 @@ do {
     var arguments = Array(CommandLine.arguments.dropFirst())
     if arguments.first == "--child" {
         arguments.removeFirst()
-        try runWorkload(WorkloadOptions(arguments: arguments))
+        let options = try WorkloadOptions(arguments: arguments)
+        try KernelLanes.with(options.lanes) { try runWorkload(options) }
     } else if arguments.first == "scaling" {
         arguments.removeFirst()
         try scaling(arguments)

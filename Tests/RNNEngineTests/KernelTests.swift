@@ -14,6 +14,13 @@ import Testing
         Case(transA: true, transB: false, m: 12, n: 9, k: 40, beta: 0.5),
         Case(transA: true, transB: true, m: 1, n: 1, k: 1, beta: 0),
         Case(transA: false, transB: true, m: 300, n: 256, k: 64, beta: 1),
+        // C a multiple of 32 wide: the register-blocked kernel, in every layout, split across
+        // the threads when large (the weight-gradient and projection shapes of a time block).
+        Case(transA: false, transB: false, m: 9, n: 32, k: 5, beta: 0),
+        Case(transA: true, transB: false, m: 256, n: 64, k: 3840, beta: 1),
+        Case(transA: true, transB: true, m: 7, n: 96, k: 33, beta: 0),
+        Case(transA: false, transB: true, m: 3840, n: 256, k: 64, beta: 1),
+        Case(transA: false, transB: false, m: 3840, n: 64, k: 256, beta: 0),
     ])
     func blasMatchesNaiveReference(_ c: Case) {
         let a = randomTensor(c.transA ? [c.k, c.m] : [c.m, c.k], seed: 1)
@@ -36,6 +43,29 @@ import Testing
             }
         }
         #expect(relativeError(fast.values, slow.values) < 1e-5)
+    }
+
+    /// The register-blocked products give the same bits for one thread and two, and at both
+    /// lane widths where the CPU has both.
+    @Test func registerBlockedProductsDoNotDependOnThreadsOrLanes() throws {
+        let a = randomTensor([3840, 256], seed: 4), b = randomTensor([3840, 64], seed: 5)
+        func product() -> [UInt32] {
+            var c = randomTensor([256, 64], seed: 6)
+            a.values.withUnsafeBufferPointer { ap in
+                b.values.withUnsafeBufferPointer { bp in
+                    c.values.withUnsafeMutableBufferPointer { cp in
+                        Gemm.sgemm(transA: true, transB: false, m: 256, n: 64, k: 3840, alpha: 1, a: ap.baseAddress!,
+                                   lda: 256, b: bp.baseAddress!, ldb: 64, beta: 1, c: cp.baseAddress!, ldc: 64)
+                    }
+                }
+            }
+            return c.values.map(\.bitPattern)
+        }
+        let one = try Threads.withCount(1) { product() }, two = try Threads.withCount(2) { product() }
+        #expect(one == two)
+        if KernelLanes.widest == .sixteen {
+            #expect(try KernelLanes.with(.eight) { try Threads.withCount(2) { product() } } == two)
+        }
     }
 }
 
