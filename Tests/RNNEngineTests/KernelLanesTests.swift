@@ -83,4 +83,26 @@ import Testing
         let sixteen = try KernelLanes.with(.sixteen) { try pass() }
         #expect(eight == sixteen)
     }
+
+    /// The products the register-blocked kernel serves give the same bits for one thread and
+    /// two, and at both lane widths.
+    @Test func registerBlockedProductsDoNotDependOnThreadsOrLanes() throws {
+        let a = randomTensor([3840, 256], seed: 4), b = randomTensor([3840, 64], seed: 5)
+        func product() -> [UInt32] {
+            var c = randomTensor([256, 64], seed: 6)
+            a.values.withUnsafeBufferPointer { ap in
+                b.values.withUnsafeBufferPointer { bp in
+                    c.values.withUnsafeMutableBufferPointer { cp in
+                        Gemm.sgemm(transA: true, transB: false, m: 256, n: 64, k: 3840, alpha: 1, a: ap.baseAddress!,
+                                   lda: 256, b: bp.baseAddress!, ldb: 64, beta: 1, c: cp.baseAddress!, ldc: 64)
+                    }
+                }
+            }
+            return c.values.map(\.bitPattern)
+        }
+        try Self.requireSixteen()        // the kernel serves the products on AVX-512 CPUs only
+        let one = try Threads.withCount(1) { product() }, two = try Threads.withCount(2) { product() }
+        #expect(one == two)
+        #expect(try KernelLanes.with(.eight) { try Threads.withCount(2) { product() } } == two)
+    }
 }

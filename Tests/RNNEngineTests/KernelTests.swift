@@ -44,29 +44,6 @@ import Testing
         }
         #expect(relativeError(fast.values, slow.values) < 1e-5)
     }
-
-    /// The register-blocked products give the same bits for one thread and two, and at both
-    /// lane widths where the CPU has both.
-    @Test func registerBlockedProductsDoNotDependOnThreadsOrLanes() throws {
-        let a = randomTensor([3840, 256], seed: 4), b = randomTensor([3840, 64], seed: 5)
-        func product() -> [UInt32] {
-            var c = randomTensor([256, 64], seed: 6)
-            a.values.withUnsafeBufferPointer { ap in
-                b.values.withUnsafeBufferPointer { bp in
-                    c.values.withUnsafeMutableBufferPointer { cp in
-                        Gemm.sgemm(transA: true, transB: false, m: 256, n: 64, k: 3840, alpha: 1, a: ap.baseAddress!,
-                                   lda: 256, b: bp.baseAddress!, ldb: 64, beta: 1, c: cp.baseAddress!, ldc: 64)
-                    }
-                }
-            }
-            return c.values.map(\.bitPattern)
-        }
-        let one = try Threads.withCount(1) { product() }, two = try Threads.withCount(2) { product() }
-        #expect(one == two)
-        if KernelLanes.widest == .sixteen {
-            #expect(try KernelLanes.with(.eight) { try Threads.withCount(2) { product() } } == two)
-        }
-    }
 }
 
 @Suite struct FastMathTests {
