@@ -31,8 +31,8 @@ public enum LaneMath {
     /// tanh(x) = sign(x)·(1 − e)/(1 + e) with e = exp(−2|x|): no overflow for any x.
     @inlinable @inline(__always)
     public static func tanh<V: FloatLanes>(_ x: V) -> V {
-        let e = exp(-2 * x.negated(whereNegative: x))
+        let e = exp(-2 * x.flippingSign(bySignOf: x))
         let t = (1 - e) / (1 + e)
-        return t.negated(whereNegative: x)
+        return t.flippingSign(bySignOf: x)
     }
 }

@@ -62,6 +62,19 @@ import Testing
         #expect(worstTanh < 5e-7)
     }
 
+    /// tanh is odd to the bit, −0 and NaN included (the sign comes from the input's sign bit).
+    @Test func tanhIsOddToTheBit() {
+        for step in -2000...2000 {
+            let x = Float(step) / 37
+            #expect(FastMath.tanh(-x).bitPattern == (-FastMath.tanh(x)).bitPattern, "x \(x)")
+        }
+        #expect(FastMath.tanh(-0.0).sign == .minus && FastMath.tanh(0.0).sign == .plus)
+        #expect(FastMath.tanh(.nan).isNaN)
+        #expect(FastMath.exp(.nan).isNaN)
+        #expect(FastMath.sigmoid(.nan).isNaN)
+        #expect(FastMath.tanh(.infinity) == 1 && FastMath.tanh(-.infinity) == -1)
+    }
+
     @Test func saturatesWithoutOverflow() {
         #expect(FastMath.tanh(1e6) == 1)
         #expect(FastMath.tanh(-1e6) == -1)
