@@ -23,6 +23,8 @@ struct REPL {
 
     /// Runs until the user quits; returns the exit status (0).
     func run() -> Int32 {
+        let keptOutput = OutputKeptOnInterrupt()
+        defer { keptOutput?.restore() }
         let interpreter = interpreter
         let editor = LineEditor(terminal: console.terminal) { interpreter.completions(for: $0) }
         // Arrow-up reaches the cells of earlier sessions too.
