@@ -25,7 +25,10 @@ public protocol FloatLanes: BitwiseCopyable {
     static prefix func - (x: Self) -> Self
     /// `self += a · b`, one fused multiply-add per lane.
     mutating func addProduct(_ a: Self, _ b: Self)
-    /// Each lane above `upper` set to `upper`, then each below `lower` to `lower` (NaN stays NaN).
+    // The next two work on minimum, maximum and sign bits, not `replacing(with:where:)`: at
+    // sixteen lanes a select compiles to four-lane pieces of AVX-512's mask registers.
+    /// Each lane above `upper` set to `upper`, then each below `lower` to `lower`. NaN stays NaN:
+    /// `pointwiseMin`/`Max` return the number where a lane is NaN, so NaN lanes are put back.
     func clamped(lower: Float, upper: Float) -> Self
     /// Each lane's sign flipped where `sign`'s sign bit is set (−0 included).
     func flippingSign(bySignOf sign: Self) -> Self
@@ -35,10 +38,7 @@ public protocol FloatLanes: BitwiseCopyable {
 
 extension SIMD8: FloatLanes where Scalar == Float {
     @inlinable public static var width: Int { 8 }
-    // Minimum, maximum and sign bits rather than `replacing(with:where:)`: at sixteen lanes a
-    // select compiles to four-lane pieces of AVX-512's mask registers.
     @inlinable @inline(__always) public func clamped(lower: Float, upper: Float) -> Self {
-        // pointwiseMin/Max return the number where a lane is NaN; NaN lanes are put back.
         let limited = pointwiseMax(pointwiseMin(self, Self(repeating: upper)), Self(repeating: lower))
         let bits = unsafeBitCast(self, to: SIMD8<Int32>.self)
         let nan = (0x7F80_0000 &- (bits & 0x7FFF_FFFF)) &>> 31          // all ones where NaN
@@ -57,10 +57,7 @@ extension SIMD8: FloatLanes where Scalar == Float {
 
 extension SIMD16: FloatLanes where Scalar == Float {
     @inlinable public static var width: Int { 16 }
-    // Minimum, maximum and sign bits rather than `replacing(with:where:)`: at sixteen lanes a
-    // select compiles to four-lane pieces of AVX-512's mask registers.
     @inlinable @inline(__always) public func clamped(lower: Float, upper: Float) -> Self {
-        // pointwiseMin/Max return the number where a lane is NaN; NaN lanes are put back.
         let limited = pointwiseMax(pointwiseMin(self, Self(repeating: upper)), Self(repeating: lower))
         let bits = unsafeBitCast(self, to: SIMD16<Int32>.self)
         let nan = (0x7F80_0000 &- (bits & 0x7FFF_FFFF)) &>> 31          // all ones where NaN

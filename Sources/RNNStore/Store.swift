@@ -87,10 +87,12 @@ public final class Store: Sendable {
             // migrated the file since `validate` looked.
             let unknown = try pool.read { db in try unknownMigrations(db) }
             if !unknown.isEmpty { throw StoreError.newerSchema(path: path, unknownMigrations: unknown) }
-            try Migrations.migrator.migrate(pool)
-        } catch where migrationsComplete(pool) {
-            // Another rnnlab starting on the same new file migrated it between our look and our
-            // write ("table already exists"): ours was rolled back whole, and theirs is complete.
+            do {
+                try Migrations.migrator.migrate(pool)
+            } catch where migrationsComplete(pool) {
+                // Another rnnlab starting on the same new file migrated it between our look and our
+                // write ("table already exists"): ours was rolled back whole, and theirs is complete.
+            }
         } catch {
             try? pool.close()
             throw failure(error, path: path, opening: true)

@@ -105,7 +105,7 @@ import Testing
                 fast.values.withUnsafeMutableBufferPointer { cp in
                     RecurrentKernels.multiply(ap.baseAddress!, lda: c.inner, bp.baseAddress!, rows: c.rows, inner: c.inner,
                                               columns: c.columns, into: cp.baseAddress!, ldc: c.columns,
-                                              accumulate: c.accumulate)
+                                              accumulate: c.accumulate, lanes: .inForce)
                 }
                 slow.values.withUnsafeMutableBufferPointer { cp in
                     Gemm.naive(transA: false, transB: false, m: c.rows, n: c.columns, k: c.inner, alpha: 1,

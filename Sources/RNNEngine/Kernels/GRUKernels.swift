@@ -24,7 +24,7 @@ enum GRUKernels {
         Gemm.sgemm(transA: false, transB: true, m: rows, n: gw, k: s.input,
                    alpha: 1, a: x, lda: s.input, b: weightIH, ldb: s.input, beta: 1, c: gates, ldc: gw)
         // W_hhᵀ `(H, 3H)` once per chunk, for the per-step kernel.
-        let fast = RecurrentKernels.supports(n: gw)
+        let fast = RecurrentKernels.supports(n: gw), lanes = KernelLanes.inForce
         let transposed = UnsafeMutablePointer<Float>.allocate(capacity: gw * h)
         defer { transposed.deallocate() }
         if fast { for n in 0..<gw { for k in 0..<h { transposed[k * gw + n] = weightHH[n * h + k] } } }
@@ -41,7 +41,7 @@ enum GRUKernels {
                 let hPrev = t == 0 ? h0 + r0 * h : UnsafePointer(hidden + (row - s.batch) * h)
                 if fast {
                     RecurrentKernels.multiply(hPrev, lda: h, transposed, rows: n, inner: h, columns: gw,
-                                              into: recurrent, ldc: gw, accumulate: false)
+                                              into: recurrent, ldc: gw, accumulate: false, lanes: lanes)
                 } else {
                     Gemm.sgemm(transA: false, transB: true, m: n, n: gw, k: h,
                                alpha: 1, a: hPrev, lda: h, b: weightHH, ldb: h, beta: 0, c: recurrent, ldc: gw)
@@ -92,7 +92,7 @@ enum GRUKernels {
                          dWeightIH: UnsafeMutablePointer<Float>, dWeightHH: UnsafeMutablePointer<Float>,
                          dBiasIH: UnsafeMutablePointer<Float>, dBiasHH: UnsafeMutablePointer<Float>,
                          dX: UnsafeMutablePointer<Float>?, isCancelled: () -> Bool) throws {
-        let b = s.batch, h = s.hidden, gw = s.gateWidth, rows = s.steps * b
+        let b = s.batch, h = s.hidden, gw = s.gateWidth, rows = s.steps * b, lanes = KernelLanes.inForce
         let p = UncheckedSendable((h0, gates, candidates, hidden, dOut, weightHH))
         let stopped = Parallel.forEachRowGroup(rows: b, isCancelled: isCancelled) { rowRange, shouldStop in
             let (h0, gates, candidates, hidden, dOut, weightHH) = p.value
@@ -122,7 +122,7 @@ enum GRUKernels {
                 guard t > 0 else { continue }
                 if RecurrentKernels.supports(n: h) {
                     RecurrentKernels.multiply(du, lda: gw, weightHH, rows: n, inner: gw, columns: h,
-                                              into: dhNext, ldc: h, accumulate: true)
+                                              into: dhNext, ldc: h, accumulate: true, lanes: lanes)
                 } else {
                     Gemm.sgemm(transA: false, transB: false, m: n, n: h, k: gw,
                                alpha: 1, a: du, lda: gw, b: weightHH, ldb: h, beta: 1, c: dhNext, ldc: h)

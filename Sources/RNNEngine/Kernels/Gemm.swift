@@ -60,17 +60,16 @@ public enum Gemm {
         let lanes = KernelLanes.inForce
         let operands = UncheckedSendable((a, transB ? UnsafePointer(laidOut) : b, c))
         let (rowStride, columnStride) = transA ? (1, lda) : (lda, 1), bStride = transB ? n : ldb
-        let work: @Sendable (Range<Int>, StopCheck) -> Bool = { rows, _ in
+        @Sendable func rows(_ rows: Range<Int>) {
             let (a, b, c) = operands.value
             lanes.multiply(a + rows.lowerBound * rowStride, rowStride: rowStride, columnStride: columnStride, b,
                            ldb: bStride, rows: rows.count, inner: k, columns: n, into: c + rows.lowerBound * ldc,
                            ldc: ldc, accumulate: accumulate)
-            return true
         }
         if m * n * k >= parallelThreshold, m >= 2 * 16, Threads.count > 1 {
-            _ = Parallel.forEachRowGroup(rows: m, work)
+            _ = Parallel.forEachRowGroup(rows: m) { range, _ in rows(range); return true }
         } else {
-            _ = work(0..<m, StopCheck(signal: CancelSignal(), poll: nil))
+            rows(0..<m)
         }
     }
 
